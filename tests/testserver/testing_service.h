@@ -1,0 +1,31 @@
+// kompas.testing.v1.TestingService on the shared runtime: the subject of the runtime's
+// integration tests and the load generator's echo ceiling. Never in a production binary.
+#ifndef KOMPAS_TESTS_TESTSERVER_TESTING_SERVICE_H_
+#define KOMPAS_TESTS_TESTSERVER_TESTING_SERVICE_H_
+
+#include "kompas/testing/v1/testing.grpc.pb.h"
+#include "services/common/rpc.h"
+
+namespace kompas::testing {
+
+class TestingServiceImpl final : public kompas::testing::v1::TestingService::CallbackService {
+ public:
+  explicit TestingServiceImpl(const RpcEnv& env) : env_(env) {}
+
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
+                                 const v1::EchoRequest* request,
+                                 v1::EchoResponse* response) override;
+  grpc::ServerUnaryReactor* Sleep(grpc::CallbackServerContext* ctx,
+                                  const v1::SleepRequest* request,
+                                  v1::SleepResponse* response) override;
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) override;
+
+ private:
+  const RpcEnv& env_;
+};
+
+}  // namespace kompas::testing
+
+#endif  // KOMPAS_TESTS_TESTSERVER_TESTING_SERVICE_H_
