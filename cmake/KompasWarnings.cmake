@@ -3,7 +3,7 @@ add_library(kompas_warnings INTERFACE)
 target_compile_options(kompas_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
   -Wcast-align -Wunused -Woverloaded-virtual -Wconversion -Wsign-conversion
-  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+-Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
 if(KOMPAS_WERROR)
   target_compile_options(kompas_warnings INTERFACE -Werror)
 endif()

@@ -21,7 +21,7 @@ Authenticator::Authenticator(TokenTable table, Clock clock)
     : clock_(std::move(clock)), table_(std::make_shared<const TokenTable>(std::move(table))) {}
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
-    std::optional<absl::string_view> authorization, Scope required) const {
+    std::optional<absl::string_view> authorization) const {
   if (!authorization.has_value()) {
     return absl::UnauthenticatedError("missing 'authorization: Bearer <token>' metadata");
   }
@@ -34,7 +34,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     absl::MutexLock lock(&mu_);
     table = table_;
   }
-  return table->Verify(absl::StripAsciiWhitespace(value), required, clock_());
+  return table->Verify(absl::StripAsciiWhitespace(value), clock_());
 }
 
 absl::Status Authenticator::Reload() {

@@ -28,8 +28,9 @@ class Authenticator {
   Authenticator(TokenTable table, Clock clock);
 
   // `authorization` is the raw metadata value ("Bearer kmp_..."), absent if not sent.
-  absl::StatusOr<Principal> Authenticate(std::optional<absl::string_view> authorization,
-                                         Scope required) const;
+  // Establishes who calls (UNAUTHENTICATED if that fails); scopes are checked by the caller
+  // with CheckScope, so that a refused call can still be logged with its tenant.
+  absl::StatusOr<Principal> Authenticate(std::optional<absl::string_view> authorization) const;
 
   // Re-reads the tokens file. On error the previous table stays in force.
   absl::Status Reload();

@@ -15,7 +15,8 @@ namespace kompas {
 
 class Logger {
  public:
-  explicit Logger(std::FILE* out = stderr, std::string service = "") : out_(out), service_(std::move(service)) {}
+  explicit Logger(std::FILE* out = stderr, std::string service = "")
+      : out_(out), service_(std::move(service)) {}
 
   // Writes {"ts":…,"severity":…,"service":…,"event":…, …fields}.
   void Log(absl::string_view severity, absl::string_view event,

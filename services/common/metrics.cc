@@ -20,8 +20,7 @@ void RpcMetrics::Record(absl::string_view method, absl::string_view code, absl::
   requests_.Add({{"method", std::string(method)}, {"code", std::string(code)}}).Increment();
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
-  latency_.Add({{"method", std::string(method)}}, kBuckets)
-      .Observe(absl::ToDoubleSeconds(latency));
+  latency_.Add({{"method", std::string(method)}}, kBuckets).Observe(absl::ToDoubleSeconds(latency));
 }
 
 double RpcMetrics::RequestCount(absl::string_view method, absl::string_view code) const {

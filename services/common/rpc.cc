@@ -15,8 +15,8 @@ namespace {
 // smuggle personal data or forge log structure.
 bool IsSafeId(absl::string_view v) {
   return !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == ':';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == ':';
   });
 }
 
@@ -37,11 +37,10 @@ std::string NewRequestId() {
 }
 
 constexpr std::array<absl::string_view, 17> kCodeNames = {
-    "OK",       "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-    "UNIMPLEMENTED", "INTERNAL",      "UNAVAILABLE",       "DATA_LOSS",
-    "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 absl::string_view CodeName(absl::StatusCode code) {
   auto i = static_cast<std::size_t>(code);
@@ -98,14 +97,14 @@ std::unique_ptr<PendingCall> BeginCall(const RpcEnv& env, grpc::CallbackServerCo
   ctx->AddInitialMetadata("x-request-id", info.request_id);
 
   absl::Status failure;
-  absl::StatusOr<Principal> principal =
-      env.auth->Authenticate(Metadata(ctx, "authorization"), spec.scope);
+  absl::StatusOr<Principal> principal = env.auth->Authenticate(Metadata(ctx, "authorization"));
   if (!principal.ok()) {
     failure = principal.status();
   } else {
     info.principal = *std::move(principal);
+    failure = CheckScope(info.principal, spec.scope);
     std::optional<absl::string_view> actor = Metadata(ctx, "x-kompas-actor");
-    if (actor.has_value()) {
+    if (failure.ok() && actor.has_value()) {
       if (IsSafeId(*actor)) {
         info.actor = std::string(*actor);
       } else {

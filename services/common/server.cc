@@ -55,7 +55,8 @@ absl::StatusOr<std::unique_ptr<ServerRuntime>> ServerRuntime::Create(ServerConfi
     return absl::InvalidArgumentError("--tls_cert and --tls_key must be given together");
   }
   if (has_cert) {
-    absl::StatusOr<TlsFiles> tls = LoadTlsFiles(rt->config_.tls_cert_file, rt->config_.tls_key_file);
+    absl::StatusOr<TlsFiles> tls =
+        LoadTlsFiles(rt->config_.tls_cert_file, rt->config_.tls_key_file);
     if (!tls.ok()) return tls.status();
     grpc::SslServerCredentialsOptions options;
     options.pem_key_cert_pairs.push_back({tls->private_key_pem, tls->cert_chain_pem});
@@ -85,8 +86,8 @@ absl::Status ServerRuntime::Start() {
   for (auto& [service, name] : services_) builder.RegisterService(service);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config_.listen,
-                                               " (address in use or not valid?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config_.listen, " (address in use or not valid?)"));
   }
   if (!config_.metrics_listen.empty()) {
     try {  // prometheus-cpp reports a busy port by throwing; contain it here.
@@ -98,9 +99,10 @@ absl::Status ServerRuntime::Start() {
     }
   }
   CheckDependencies();
-  nlohmann::ordered_json fields = {{"address", config_.listen},
-                                   {"port", port_},
-                                   {"tls", credentials_ != nullptr && !config_.tls_cert_file.empty()}};
+  nlohmann::ordered_json fields = {
+      {"address", config_.listen},
+      {"port", port_},
+      {"tls", credentials_ != nullptr && !config_.tls_cert_file.empty()}};
   if (exposer_ != nullptr) fields["metrics_port"] = exposer_->GetListeningPorts().front();
   logger_.Info("listening", fields);
   return absl::OkStatus();

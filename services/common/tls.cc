@@ -33,8 +33,7 @@ absl::Status At(absl::string_view file, int line, absl::string_view what) {
 }
 
 // Splits PEM text into blocks, checking the framing line by line.
-absl::StatusOr<std::vector<PemBlock>> SplitPem(absl::string_view contents,
-                                               absl::string_view file) {
+absl::StatusOr<std::vector<PemBlock>> SplitPem(absl::string_view contents, absl::string_view file) {
   std::vector<PemBlock> blocks;
   std::optional<PemBlock> open;
   int line_no = 0;
@@ -133,9 +132,8 @@ absl::StatusOr<TlsFiles> LoadTlsFiles(const std::string& cert_path, const std::s
   EVP_PKEY_free(pkey);
   ERR_clear_error();
   if (!match) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(key_path, ":1: private key does not belong to the first certificate in ",
-                     cert_path));
+    return absl::InvalidArgumentError(absl::StrCat(
+        key_path, ":1: private key does not belong to the first certificate in ", cert_path));
   }
   files.cert_chain_pem = *std::move(cert);
   files.private_key_pem = *std::move(key);

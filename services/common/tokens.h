@@ -59,6 +59,9 @@ struct Principal {
   std::vector<Scope> scopes;
 };
 
+// PERMISSION_DENIED unless `principal` holds `required`.
+absl::Status CheckScope(const Principal& principal, Scope required);
+
 class TokenTable {
  public:
   TokenTable() = default;
@@ -67,10 +70,9 @@ class TokenTable {
   static absl::StatusOr<TokenTable> Parse(absl::string_view contents, absl::string_view file_name);
   static absl::StatusOr<TokenTable> Load(const std::string& path);
 
-  // Verifies a bearer token (without the "Bearer " prefix) and the scope it needs:
-  // UNAUTHENTICATED for a malformed, unknown, revoked or expired token, PERMISSION_DENIED
-  // for a valid token without `required`. Messages never contain the token.
-  absl::StatusOr<Principal> Verify(absl::string_view token, Scope required, absl::Time now) const;
+  // Verifies a bearer token (without the "Bearer " prefix): UNAUTHENTICATED for a
+  // malformed, unknown, revoked or expired token. Messages never contain the token.
+  absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
 
   // A new token for `tenant`. Returns the secret token text, shown to the operator once.
   absl::StatusOr<std::string> Create(absl::string_view tenant, std::vector<Scope> scopes,

@@ -12,11 +12,9 @@ class TestingServiceImpl final : public kompas::testing::v1::TestingService::Cal
  public:
   explicit TestingServiceImpl(const RpcEnv& env) : env_(env) {}
 
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
-                                 const v1::EchoRequest* request,
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx, const v1::EchoRequest* request,
                                  v1::EchoResponse* response) override;
-  grpc::ServerUnaryReactor* Sleep(grpc::CallbackServerContext* ctx,
-                                  const v1::SleepRequest* request,
+  grpc::ServerUnaryReactor* Sleep(grpc::CallbackServerContext* ctx, const v1::SleepRequest* request,
                                   v1::SleepResponse* response) override;
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx,
                                    const v1::WhoAmIRequest* request,

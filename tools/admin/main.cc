@@ -40,7 +40,9 @@ int Fail(const absl::Status& s) {
   return 1;
 }
 
-std::string Rfc3339(absl::Time t) { return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone()); }
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
+}
 
 }  // namespace
 
@@ -58,10 +60,12 @@ int main(int argc, char** argv) {
 
   if (verb == "create") {
     std::vector<kompas::Scope> scopes;
-    for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_scopes), ',', absl::SkipEmpty())) {
+    for (absl::string_view name :
+         absl::StrSplit(absl::GetFlag(FLAGS_scopes), ',', absl::SkipEmpty())) {
       std::optional<kompas::Scope> scope = kompas::ParseScope(name);
       if (!scope) {
-        return Fail(absl::InvalidArgumentError(absl::StrCat("--scopes: unknown scope '", name, "'")));
+        return Fail(
+            absl::InvalidArgumentError(absl::StrCat("--scopes: unknown scope '", name, "'")));
       }
       scopes.push_back(*scope);
     }
@@ -70,14 +74,15 @@ int main(int argc, char** argv) {
       return Fail(absl::InvalidArgumentError("--valid_days must be between 1 and 1096"));
     }
     std::string token;
-    absl::Status s = kompas::UpdateTokensFile(file, /*create_if_missing=*/true, [&](kompas::TokenTable& t) {
-      absl::StatusOr<std::string> created = t.Create(absl::GetFlag(FLAGS_tenant), scopes, now,
-                                                     now + absl::Hours(24 * days),
-                                                     absl::GetFlag(FLAGS_note));
-      if (!created.ok()) return created.status();
-      token = *std::move(created);
-      return absl::OkStatus();
-    });
+    absl::Status s =
+        kompas::UpdateTokensFile(file, /*create_if_missing=*/true, [&](kompas::TokenTable& t) {
+          absl::StatusOr<std::string> created =
+              t.Create(absl::GetFlag(FLAGS_tenant), scopes, now, now + absl::Hours(24 * days),
+                       absl::GetFlag(FLAGS_note));
+          if (!created.ok()) return created.status();
+          token = *std::move(created);
+          return absl::OkStatus();
+        });
     if (!s.ok()) return Fail(s);
     std::cout << token << "\n";
     std::cerr << "kompas-admin: token created; it is shown only this once. Send SIGHUP to the "
@@ -85,9 +90,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (verb == "revoke") {
-    absl::Status s = kompas::UpdateTokensFile(file, /*create_if_missing=*/false, [&](kompas::TokenTable& t) {
-      return t.Revoke(absl::GetFlag(FLAGS_id), now);
-    });
+    absl::Status s = kompas::UpdateTokensFile(
+        file, /*create_if_missing=*/false,
+        [&](kompas::TokenTable& t) { return t.Revoke(absl::GetFlag(FLAGS_id), now); });
     return s.ok() ? 0 : Fail(s);
   }
   if (verb == "list") {
@@ -97,7 +102,8 @@ int main(int argc, char** argv) {
     for (const kompas::TokenRecord& r : table->records()) {
       std::vector<std::string> names;
       for (kompas::Scope sc : r.scopes) names.emplace_back(kompas::ScopeName(sc));
-      const char* state = r.revoked.has_value() ? "revoked" : (r.expires <= now ? "expired" : "active");
+      const char* state =
+          r.revoked.has_value() ? "revoked" : (r.expires <= now ? "expired" : "active");
       std::printf("%-17s %-17s %-21s %-8s %s\n", r.id.c_str(), r.tenant.c_str(),
                   Rfc3339(r.expires).c_str(), state, absl::StrJoin(names, ",").c_str());
     }

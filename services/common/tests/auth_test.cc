@@ -16,17 +16,16 @@ TEST(AuthenticatorTest, RequiresBearerMetadata) {
   std::string token = *table.Create("gm0014", {Scope::kCompass}, now, now + absl::Hours(1), "");
   Authenticator auth(std::move(table), [&] { return now; });
 
-  EXPECT_EQ(auth.Authenticate(std::nullopt, Scope::kCompass).status().code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(auth.Authenticate(token, Scope::kCompass).status().code(),
+  EXPECT_EQ(auth.Authenticate(std::nullopt).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate(token).status().code(),
             absl::StatusCode::kUnauthenticated);  // no "Bearer " prefix
-  EXPECT_EQ(auth.Authenticate("Basic " + token, Scope::kCompass).status().code(),
+  EXPECT_EQ(auth.Authenticate("Basic " + token).status().code(),
             absl::StatusCode::kUnauthenticated);
-  absl::StatusOr<Principal> p = auth.Authenticate("Bearer " + token, Scope::kCompass);
+  absl::StatusOr<Principal> p = auth.Authenticate("Bearer " + token);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->tenant, "gm0014");
   now += absl::Hours(2);  // the injected clock moves past the expiry
-  EXPECT_EQ(auth.Authenticate("Bearer " + token, Scope::kCompass).status().code(),
+  EXPECT_EQ(auth.Authenticate("Bearer " + token).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
@@ -40,14 +39,14 @@ TEST(AuthenticatorTest, ReloadPicksUpRevocationAndKeepsOldTableOnError) {
               }).ok());
   absl::StatusOr<std::unique_ptr<Authenticator>> auth = Authenticator::Create(path);
   ASSERT_TRUE(auth.ok()) << auth.status();
-  ASSERT_TRUE((*auth)->Authenticate("Bearer " + token, Scope::kCompass).ok());
+  ASSERT_TRUE((*auth)->Authenticate("Bearer " + token).ok());
 
   ASSERT_TRUE(UpdateTokensFile(path, false, [](TokenTable& t) {
                 return t.Revoke(t.records()[0].id, absl::Now());
               }).ok());
-  EXPECT_TRUE((*auth)->Authenticate("Bearer " + token, Scope::kCompass).ok()) << "not reloaded yet";
+  EXPECT_TRUE((*auth)->Authenticate("Bearer " + token).ok()) << "not reloaded yet";
   ASSERT_TRUE((*auth)->Reload().ok());
-  EXPECT_EQ((*auth)->Authenticate("Bearer " + token, Scope::kCompass).status().code(),
+  EXPECT_EQ((*auth)->Authenticate("Bearer " + token).status().code(),
             absl::StatusCode::kUnauthenticated);
 
   std::ofstream(path, std::ios::app) << "garbage\n";
@@ -57,7 +56,8 @@ TEST(AuthenticatorTest, ReloadPicksUpRevocationAndKeepsOldTableOnError) {
 }
 
 TEST(AuthenticatorTest, CreateNamesTheMissingFile) {
-  absl::StatusOr<std::unique_ptr<Authenticator>> auth = Authenticator::Create("/nonexistent/tokens");
+  absl::StatusOr<std::unique_ptr<Authenticator>> auth =
+      Authenticator::Create("/nonexistent/tokens");
   ASSERT_FALSE(auth.ok());
   EXPECT_THAT(auth.status().message(), ::testing::HasSubstr("/nonexistent/tokens"));
   EXPECT_FALSE(Authenticator::Create("").ok());

@@ -33,7 +33,9 @@ class TlsTest : public ::testing::Test {
     s << in.rdbuf();
     return s.str();
   }
-  static void Write(const char* name, const std::string& text) { std::ofstream(Path(name)) << text; }
+  static void Write(const char* name, const std::string& text) {
+    std::ofstream(Path(name)) << text;
+  }
   static std::string* dir_;
 };
 std::string* TlsTest::dir_ = nullptr;
