@@ -19,6 +19,13 @@ class TestingServiceImpl final : public kompas::testing::v1::TestingService::Cal
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx,
                                    const v1::WhoAmIRequest* request,
                                    v1::WhoAmIResponse* response) override;
+  // relay.cc
+  grpc::ServerUnaryReactor* Relay(grpc::CallbackServerContext* ctx, const v1::RelayRequest* request,
+                                  v1::RelayResponse* response) override;
+  // compute.cc
+  grpc::ServerUnaryReactor* Compute(grpc::CallbackServerContext* ctx,
+                                    const v1::ComputeRequest* request,
+                                    v1::ComputeResponse* response) override;
 
  private:
   const RpcEnv& env_;
