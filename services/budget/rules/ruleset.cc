@@ -1,0 +1,258 @@
+#include "services/budget/rules/ruleset.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/budget/rules/decimal.h"
+
+namespace kompas::budget {
+namespace {
+
+// "file:line: path: message" with the 1-based line of `node`.
+absl::Status At(absl::string_view file, const YAML::Node& node, absl::string_view path,
+                absl::string_view what) {
+  // An absent key has no position: callers pass the enclosing node then.
+  const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+  return absl::InvalidArgumentError(absl::StrCat(file, ":", line, ": ", path, ": ", what));
+}
+
+// The scalar under `key` of `parent`; a missing key is reported at the parent's line.
+absl::StatusOr<std::string> Scalar(absl::string_view file, const YAML::Node& parent,
+                                   const char* key, absl::string_view path) {
+  const YAML::Node node = parent[key];
+  if (!node.IsDefined() || node.IsNull()) return At(file, parent, path, "is required");
+  if (!node.IsScalar()) return At(file, node, path, "must be a single value");
+  return node.Scalar();
+}
+
+absl::StatusOr<absl::CivilDay> Day(absl::string_view file, const YAML::Node& parent,
+                                   const char* key, absl::string_view path) {
+  absl::StatusOr<std::string> text = Scalar(file, parent, key, path);
+  if (!text.ok()) return text.status();
+  const YAML::Node node = parent[key];
+  absl::CivilDay day;
+  if (text->size() != 10 || !absl::ParseCivilTime(*text, &day) ||
+      absl::FormatCivilTime(day) != *text) {
+    return At(file, node, path, "must be a date YYYY-MM-DD");
+  }
+  return day;
+}
+
+absl::Status CheckKeys(absl::string_view file, const YAML::Node& map, absl::string_view path,
+                       std::initializer_list<absl::string_view> allowed) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return At(file, kv.first, path, absl::StrCat("unknown key '", key, "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseParameter(absl::string_view file, const YAML::Node& key_node,
+                            const YAML::Node& node, RuleSet& rs, std::vector<bool>& seen) {
+  const std::string key = key_node.Scalar();
+  const std::string path = absl::StrCat("parameters.", key);
+  const ParamSpec* spec = FindParamSpec(key);
+  if (spec == nullptr) return At(file, key_node, path, "unknown parameter");
+  const auto index = static_cast<std::size_t>(spec - ParamSpecs().data());
+  if (seen[index]) return At(file, key_node, path, "defined twice");
+  seen[index] = true;
+  if (!node.IsMap()) return At(file, node, path, "must be a mapping with value, unit, …");
+  if (absl::Status s = CheckKeys(
+          file, node, path,
+          {"value", "unit", "valid_from", "source", "legal_basis", "estimated", "derivation"});
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::string> unit_text = Scalar(file, node, "unit", path + ".unit");
+  if (!unit_text.ok()) return unit_text.status();
+  std::optional<Unit> unit = ParseUnit(*unit_text);
+  if (!unit.has_value() || *unit != spec->unit) {
+    return At(file, node["unit"], path + ".unit",
+              absl::StrCat("expected ", UnitName(spec->unit), ", found ", *unit_text));
+  }
+  absl::StatusOr<std::string> value_text = Scalar(file, node, "value", path + ".value");
+  if (!value_text.ok()) return value_text.status();
+  absl::StatusOr<std::int64_t> value = ParseScaledDecimal(*value_text, UnitScale(spec->unit));
+  if (!value.ok()) return At(file, node["value"], path + ".value", value.status().message());
+  if (*value < 0) return At(file, node["value"], path + ".value", "must not be negative");
+  if (spec->unit == Unit::kRatio && *value > 1'000'000) {
+    return At(file, node["value"], path + ".value", "a ratio must lie between 0 and 1");
+  }
+  rs.params.*(spec->field) = *value;
+
+  ParamMeta& meta = rs.meta[index];
+  meta.key = key;
+  absl::StatusOr<absl::CivilDay> from = Day(file, node, "valid_from", path + ".valid_from");
+  if (!from.ok()) return from.status();
+  if (*from > rs.valid_until) {
+    return At(file, node["valid_from"], path + ".valid_from",
+              "lies after the rule-set's valid_until");
+  }
+  meta.valid_from = *from;
+  absl::StatusOr<std::string> source = Scalar(file, node, "source", path + ".source");
+  if (!source.ok()) return source.status();
+  if (source->empty()) return At(file, node["source"], path + ".source", "must not be empty");
+  meta.source = *source;
+  absl::StatusOr<std::string> basis = Scalar(file, node, "legal_basis", path + ".legal_basis");
+  if (!basis.ok()) return basis.status();
+  meta.legal_basis = *basis;
+  if (node["estimated"].IsDefined()) {
+    absl::StatusOr<std::string> est = Scalar(file, node, "estimated", path + ".estimated");
+    if (!est.ok()) return est.status();
+    if (*est != "true" && *est != "false") {
+      return At(file, node["estimated"], path + ".estimated", "must be true or false");
+    }
+    meta.estimated = *est == "true";
+  }
+  if (meta.estimated) {
+    absl::StatusOr<std::string> how = node["derivation"].IsDefined()
+                                          ? Scalar(file, node, "derivation", path + ".derivation")
+                                          : absl::StatusOr<std::string>("");
+    if (!how.ok() || how->empty()) {
+      return At(file, node, path + ".derivation", "an estimated value must say how it was derived");
+    }
+    meta.derivation = *how;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const ParamMeta& RuleSet::Meta(std::int64_t RuleParams::*field) const {
+  for (std::size_t i = 0; i < ParamSpecs().size(); ++i) {
+    if (ParamSpecs()[i].field == field) return meta[i];
+  }
+  return meta.front();  // unreachable for fields in the spec table
+}
+
+std::vector<std::string> RuleSet::EstimatedKeys() const {
+  std::vector<std::string> keys;
+  for (const ParamMeta& m : meta) {
+    if (m.estimated) keys.push_back(m.key);
+  }
+  return keys;
+}
+
+absl::StatusOr<RuleSet> ParseRuleSet(absl::string_view yaml, absl::string_view file_name) {
+  YAML::Node root;
+  try {  // yaml-cpp reports syntax errors by throwing; they end here.
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
+  }
+  if (!root.IsMap()) return At(file_name, root, "(top)", "must be a mapping");
+  if (absl::Status s =
+          CheckKeys(file_name, root, "(top)",
+                    {"ruleset", "valid_from", "valid_until", "description", "parameters"});
+      !s.ok()) {
+    return s;
+  }
+  RuleSet rs;
+  rs.file_name = std::string(file_name);
+  absl::StatusOr<std::string> id = Scalar(file_name, root, "ruleset", "ruleset");
+  if (!id.ok()) return id.status();
+  rs.id = *id;
+  absl::StatusOr<absl::CivilDay> from = Day(file_name, root, "valid_from", "valid_from");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<absl::CivilDay> until = Day(file_name, root, "valid_until", "valid_until");
+  if (!until.ok()) return until.status();
+  if (*until < *from)
+    return At(file_name, root["valid_until"], "valid_until", "precedes valid_from");
+  rs.valid_from = *from;
+  rs.valid_until = *until;
+  if (root["description"].IsDefined()) rs.description = root["description"].as<std::string>("");
+
+  const YAML::Node params = root["parameters"];
+  if (!params.IsDefined() || !params.IsMap()) {
+    return At(file_name, params.IsDefined() ? params : root, "parameters", "must be a mapping");
+  }
+  rs.meta.resize(ParamSpecs().size());
+  std::vector<bool> seen(ParamSpecs().size(), false);
+  for (const auto& kv : params) {
+    if (absl::Status s = ParseParameter(file_name, kv.first, kv.second, rs, seen); !s.ok()) {
+      return s;
+    }
+  }
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (!seen[i]) {
+      return At(file_name, params, absl::StrCat("parameters.", ParamSpecs()[i].key),
+                "missing (every parameter must be given, with its source)");
+    }
+  }
+  return rs;
+}
+
+absl::StatusOr<RuleBook> RuleBook::Create(std::vector<RuleSet> rule_sets) {
+  if (rule_sets.empty()) return absl::InvalidArgumentError("no rule-sets given");
+  std::sort(rule_sets.begin(), rule_sets.end(),
+            [](const RuleSet& a, const RuleSet& b) { return a.valid_from < b.valid_from; });
+  for (std::size_t i = 1; i < rule_sets.size(); ++i) {
+    const RuleSet& prev = rule_sets[i - 1];
+    const RuleSet& next = rule_sets[i];
+    if (next.valid_from <= prev.valid_until) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(next.file_name, ": period overlaps ", prev.file_name, " (", prev.id, ")"));
+    }
+    if (next.valid_from != prev.valid_until + 1) {
+      return absl::InvalidArgumentError(absl::StrCat(next.file_name, ": leaves a gap after ",
+                                                     prev.file_name, " (", prev.id, " ends ",
+                                                     absl::FormatCivilTime(prev.valid_until), ")"));
+    }
+    if (next.id == prev.id) {
+      return absl::InvalidArgumentError(absl::StrCat(next.file_name, ": duplicate ruleset id"));
+    }
+  }
+  RuleBook book;
+  book.rule_sets_ = std::move(rule_sets);
+  return book;
+}
+
+absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  if (ec) return absl::InvalidArgumentError(absl::StrCat(directory, ": ", ec.message()));
+  if (files.empty())
+    return absl::InvalidArgumentError(absl::StrCat(directory, ": no *.yaml rule-sets"));
+  std::sort(files.begin(), files.end());
+  std::vector<RuleSet> sets;
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+      return absl::InvalidArgumentError(absl::StrCat(path.string(), ": cannot read"));
+    }
+    absl::StatusOr<RuleSet> rs = ParseRuleSet(buf.str(), path.string());
+    if (!rs.ok()) return rs.status();
+    sets.push_back(*std::move(rs));
+  }
+  return Create(std::move(sets));
+}
+
+absl::StatusOr<RuleBook::Selection> RuleBook::Select(absl::CivilDay date,
+                                                     absl::string_view field) const {
+  if (date < rule_sets_.front().valid_from) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", absl::FormatCivilTime(date), " precedes the oldest rule-set (",
+                     rule_sets_.front().id, ", from ",
+                     absl::FormatCivilTime(rule_sets_.front().valid_from), ")"));
+  }
+  for (const RuleSet& rs : rule_sets_) {
+    if (date <= rs.valid_until) return Selection{&rs, false};
+  }
+  return Selection{&rule_sets_.back(), true};
+}
+
+}  // namespace kompas::budget
