@@ -1,24 +1,43 @@
-// Dutch income rules: the gRPC face of the budget service. The logic lives in this library so that
-// it is testable without a network; main.cc only wires it into the shared runtime.
+// kompas.budget.v1.BudgetService on the shared runtime: each handler authenticates (scope
+// compass), then runs BudgetLogic inline (pure CPU work, microseconds).
 #ifndef KOMPAS_SERVICES_BUDGET_BUDGET_SERVICE_H_
 #define KOMPAS_SERVICES_BUDGET_BUDGET_SERVICE_H_
 
+#include <memory>
+
 #include "kompas/budget/v1/budget.grpc.pb.h"
+#include "services/budget/api/budget_logic.h"
 #include "services/common/rpc.h"
 
 namespace kompas::budget {
 
 inline constexpr char kBudgetServiceName[] = "kompas.budget.v1.BudgetService";
 
-// What a household needs and what work really leaves it (issues 5 and 6).
-// Methods not yet built answer UNIMPLEMENTED (gRPC's default); see the README's status table.
-class BudgetServiceImpl final : public kompas::budget::v1::BudgetService::CallbackService {
+class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
  public:
-  explicit BudgetServiceImpl(const RpcEnv& env) : env_(env) {}
+  BudgetServiceImpl(const RpcEnv& env, std::shared_ptr<const BudgetLogic> logic)
+      : env_(env), logic_(std::move(logic)) {}
+
+  grpc::ServerUnaryReactor* GetRequiredBudget(grpc::CallbackServerContext* ctx,
+                                              const v1::GetRequiredBudgetRequest* request,
+                                              v1::GetRequiredBudgetResponse* response) override;
+  grpc::ServerUnaryReactor* CalculateIncome(grpc::CallbackServerContext* ctx,
+                                            const v1::CalculateIncomeRequest* request,
+                                            v1::CalculateIncomeResponse* response) override;
+  grpc::ServerUnaryReactor* CalculateIncomeBatch(
+      grpc::CallbackServerContext* ctx, const v1::CalculateIncomeBatchRequest* request,
+      v1::CalculateIncomeBatchResponse* response) override;
+  grpc::ServerUnaryReactor* ListRuleSets(grpc::CallbackServerContext* ctx,
+                                         const v1::ListRuleSetsRequest* request,
+                                         v1::ListRuleSetsResponse* response) override;
 
  private:
-  [[maybe_unused]] const RpcEnv& env_;
+  const RpcEnv& env_;
+  std::shared_ptr<const BudgetLogic> logic_;
 };
+
+// Today's date in the Netherlands (the default rule_date).
+absl::CivilDay TodayInNetherlands();
 
 }  // namespace kompas::budget
 

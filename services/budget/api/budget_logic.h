@@ -1,0 +1,73 @@
+// The budget service's answers, computed from request protos into response protos without a
+// network: what the gRPC handlers (budget_service.h) and the in-process benchmarks call.
+#ifndef KOMPAS_SERVICES_BUDGET_API_BUDGET_LOGIC_H_
+#define KOMPAS_SERVICES_BUDGET_API_BUDGET_LOGIC_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "kompas/budget/v1/budget.pb.h"
+#include "services/budget/api/convert.h"
+#include "services/budget/income/engine.h"
+#include "services/budget/rules/ruleset.h"
+#include "services/budget/standard/budget_standard.h"
+
+namespace kompas::budget {
+
+// Everything loaded at start-up, immutable afterwards.
+struct BudgetData {
+  RuleBook rules;
+  BudgetStandard standard;
+  GemeenteSet gemeenten;
+  // Identifies this data for caches: rule-set ids + standard id.
+  std::string version;
+};
+
+// Loads data/rules/nl, the budget standard file and the gemeente list; any error names the
+// file, line and key (the process refuses to start).
+absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(const std::string& rules_dir,
+                                                                 const std::string& standard_file,
+                                                                 const std::string& gemeenten_file);
+
+class BudgetLogic {
+ public:
+  using Today = std::function<absl::CivilDay()>;
+  BudgetLogic(std::shared_ptr<const BudgetData> data, Today today);
+
+  absl::Status GetRequiredBudget(const v1::GetRequiredBudgetRequest& request,
+                                 v1::GetRequiredBudgetResponse& response) const;
+  absl::Status CalculateIncome(const v1::CalculateIncomeRequest& request,
+                               v1::CalculateIncomeResponse& response) const;
+  absl::Status CalculateIncomeBatch(const v1::CalculateIncomeBatchRequest& request,
+                                    v1::CalculateIncomeBatchResponse& response) const;
+  absl::Status ListRuleSets(const v1::ListRuleSetsRequest& request,
+                            v1::ListRuleSetsResponse& response) const;
+
+  const BudgetData& data() const { return *data_; }
+
+ private:
+  struct Context {
+    RuleBook::Selection selection;
+    absl::CivilDay rule_date;
+    HouseholdFacts household;
+  };
+  absl::StatusOr<Context> Prepare(const kompas::type::v1::Household& household, bool has_household,
+                                  const kompas::type::v1::Date& date, bool has_date,
+                                  int overrides) const;
+  absl::Status FillRequiredBudget(const Context& ctx, v1::RequiredBudget& out) const;
+  void FillBasis(const Context& ctx, v1::CalculationBasis& out) const;
+
+  std::shared_ptr<const BudgetData> data_;
+  Today today_;
+};
+
+// Copies an engine result into the API message (lines only if the result has them).
+void ToProto(const IncomeResult& result, const RuleSet& rules, std::int64_t required_budget,
+             v1::IncomeCalculation& out);
+
+}  // namespace kompas::budget
+
+#endif  // KOMPAS_SERVICES_BUDGET_API_BUDGET_LOGIC_H_

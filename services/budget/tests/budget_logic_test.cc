@@ -1,0 +1,242 @@
+// BudgetLogic from request to response protos: validation (INVALID_ARGUMENT naming the field
+// and the rule), rule-set choice by date, the required budget and the margin.
+#include "services/budget/api/budget_logic.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace kompas::budget {
+namespace {
+
+using ::testing::HasSubstr;
+namespace tv1 = ::kompas::type::v1;
+
+class BudgetLogicTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(
+        absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
+        absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
+        absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"));
+    ASSERT_TRUE(data.ok()) << data.status();
+    data_ = new std::shared_ptr<const BudgetData>(*data);
+  }
+  BudgetLogic Logic(absl::CivilDay today = absl::CivilDay(2026, 3, 1)) const {
+    return BudgetLogic(*data_, [today] { return today; });
+  }
+
+  // Single parent, 32, children of 4 and 9, Groningen, kale huur € 700, energy € 150,
+  // premium € 160.
+  static tv1::Household SingleParent() {
+    tv1::Household h;
+    h.set_gemeente_code("GM0014");
+    tv1::Adult* a = h.add_adults();
+    SetDate(1993, 5, 1, a->mutable_birth_date());
+    a->mutable_health_premium()->set_cents(16'000);
+    SetDate(2021, 6, 1, h.add_children()->mutable_birth_date());
+    SetDate(2016, 9, 1, h.add_children()->mutable_birth_date());
+    h.mutable_housing()->set_tenure(tv1::HOUSING_TENURE_RENTED);
+    h.mutable_housing()->set_self_contained(true);
+    h.mutable_housing()->mutable_bare_rent()->set_cents(70'000);
+    h.mutable_housing()->mutable_energy()->set_cents(15'000);
+    return h;
+  }
+  static void SetDate(int y, int m, int d, tv1::Date* out) {
+    out->set_year(y);
+    out->set_month(m);
+    out->set_day(d);
+  }
+  absl::Status Income(const tv1::Household& h, v1::CalculateIncomeResponse& resp) const {
+    v1::CalculateIncomeRequest req;
+    *req.mutable_household() = h;
+    return Logic().CalculateIncome(req, resp);
+  }
+
+  static std::shared_ptr<const BudgetData>* data_;
+};
+std::shared_ptr<const BudgetData>* BudgetLogicTest::data_ = nullptr;
+
+TEST_F(BudgetLogicTest, IncomeLinesAddUpAndTheMarginIsDisposableMinusRequired) {
+  v1::CalculateIncomeResponse resp;
+  ASSERT_TRUE(Income(SingleParent(), resp).ok());
+  const v1::IncomeCalculation& c = resp.calculation();
+  std::int64_t sum = 0;
+  for (const v1::IncomeLine& l : c.lines()) {
+    sum += l.monthly_amount().cents();
+    EXPECT_EQ(l.rule_set_id().value(), "nl/2026-01");
+    EXPECT_FALSE(l.legal_basis().law().empty());
+  }
+  EXPECT_EQ(sum, c.disposable_income().cents());
+  // Same household as the engine's worked case 3: 1.401,50 + 129 + 714 + 217,79 + 428.
+  EXPECT_EQ(c.disposable_income().cents(), 289'029);
+  // Required: rent 700 + energy 150 + premium 160 + standard. The standard for 1 adult and
+  // 2 children (none 13–17) in 2026: 962,75 (2023 prices) × 1,091632 = 1.050,97(1) → 1.050,97.
+  EXPECT_EQ(c.required_budget().cents(), 70'000 + 15'000 + 16'000 + 105'097);
+  EXPECT_EQ(c.margin().cents(), c.disposable_income().cents() - c.required_budget().cents());
+  EXPECT_EQ(c.lonend(), c.margin().cents() >= 0);
+  EXPECT_EQ(resp.basis().rules().rule_set_id().value(), "nl/2026-01");
+  EXPECT_FALSE(resp.basis().rules().rules_outdated());
+  EXPECT_EQ(resp.basis().budget_standard().id(), "nl-armoedegrens-2023-afgeleid");
+  EXPECT_TRUE(resp.basis().budget_standard().derived());
+}
+
+TEST_F(BudgetLogicTest, RuleDatePicksThePeriodAndMarksLaterDatesOutdated) {
+  v1::CalculateIncomeRequest req;
+  *req.mutable_household() = SingleParent();
+  v1::CalculateIncomeResponse resp;
+  ASSERT_TRUE(Logic(absl::CivilDay(2026, 11, 23)).CalculateIncome(req, resp).ok());
+  EXPECT_TRUE(resp.basis().rules().rules_outdated());
+  EXPECT_EQ(resp.basis().rules().rules_valid_until().month(), 6);
+
+  SetDate(2025, 9, 1, req.mutable_rule_date());
+  resp.Clear();
+  ASSERT_TRUE(Logic().CalculateIncome(req, resp).ok());
+  EXPECT_EQ(resp.basis().rules().rule_set_id().value(), "nl/2025-07");
+  EXPECT_FALSE(resp.basis().rules().rules_outdated());
+  // 2025-07 holds estimated values (huurtoeslag approximation): the answer says so.
+  EXPECT_TRUE(resp.basis().rules().estimated());
+  EXPECT_GT(resp.basis().rules().estimated_parameters_size(), 0);
+  // The 2025 July norm for a single parent: € 1.369,06 (metronieuws 2025-06, Rijksoverheid).
+  std::int64_t bijstand = 0;
+  for (const auto& l : resp.calculation().lines()) {
+    if (l.component() == v1::INCOME_COMPONENT_BIJSTAND) bijstand = l.monthly_amount().cents();
+  }
+  EXPECT_EQ(bijstand, 136'906);
+}
+
+struct BadCase {
+  const char* name;
+  std::function<void(v1::CalculateIncomeRequest&)> breaker;
+  const char* field;
+};
+
+TEST_F(BudgetLogicTest, BadInputIsInvalidArgumentNamingTheField) {
+  const std::vector<BadCase> cases = {
+      {"negative hours",
+       [](auto& r) { r.mutable_household()->mutable_adults(0)->set_minutes_per_week(-60); },
+       "household.adults[0].minutes_per_week: must be between 0 and 4800"},
+      {"hours above 80",
+       [](auto& r) {
+         auto* a = r.mutable_household()->mutable_adults(0);
+         a->set_minutes_per_week(81 * 60);
+         a->mutable_gross_hourly_wage()->set_cents(1471);
+       },
+       "household.adults[0].minutes_per_week"},
+      {"birth date in the future",
+       [](auto& r) {
+         SetDate(2027, 1, 1, r.mutable_household()->mutable_children(0)->mutable_birth_date());
+       },
+       "household.children[0].birth_date: must not lie after the rule date"},
+      {"unknown gemeente", [](auto& r) { r.mutable_household()->set_gemeente_code("GM9999"); },
+       "household.gemeente_code"},
+      {"rule date before every rule-set",
+       [](auto& r) { SetDate(2024, 12, 31, r.mutable_rule_date()); },
+       "rule_date: 2024-12-31 precedes the oldest rule-set"},
+      {"negative rent",
+       [](auto& r) {
+         r.mutable_household()->mutable_housing()->mutable_bare_rent()->set_cents(-1);
+       },
+       "household.housing.bare_rent.cents: must not be negative"},
+      {"invalid date", [](auto& r) { SetDate(2026, 2, 30, r.mutable_rule_date()); },
+       "rule_date: must be a valid calendar date"},
+      {"no adults", [](auto& r) { r.mutable_household()->clear_adults(); }, "household.adults"},
+      {"three adults",
+       [](auto& r) {
+         *r.mutable_household()->add_adults() = r.household().adults(0);
+         *r.mutable_household()->add_adults() = r.household().adults(0);
+       },
+       "household.adults: must hold 1 or 2 adults"},
+      {"wage missing for hours",
+       [](auto& r) { r.mutable_household()->mutable_adults(0)->set_minutes_per_week(600); },
+       "household.adults[0].gross_hourly_wage: is required"},
+      {"child of 18",
+       [](auto& r) {
+         SetDate(2007, 1, 1, r.mutable_household()->mutable_children(0)->mutable_birth_date());
+       },
+       "household.children[0].birth_date: a child must be under 18"},
+      {"missing birth date",
+       [](auto& r) { r.mutable_household()->mutable_adults(0)->clear_birth_date(); },
+       "household.adults[0].birth_date: is required"},
+      {"missing tenure",
+       [](auto& r) {
+         r.mutable_household()->mutable_housing()->set_tenure(tv1::HOUSING_TENURE_UNSPECIFIED);
+       },
+       "household.housing.tenure: is required"},
+  };
+  for (const BadCase& c : cases) {
+    v1::CalculateIncomeRequest req;
+    *req.mutable_household() = SingleParent();
+    c.breaker(req);
+    v1::CalculateIncomeResponse resp;
+    absl::Status s = Logic().CalculateIncome(req, resp);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.name << ": " << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.field)) << c.name;
+  }
+  v1::CalculateIncomeRequest no_household;
+  v1::CalculateIncomeResponse resp;
+  EXPECT_THAT(std::string(Logic().CalculateIncome(no_household, resp).message()),
+              HasSubstr("household: is required"));
+}
+
+TEST_F(BudgetLogicTest, BatchAnswersEveryScenarioInOrderAndNamesABadOne) {
+  v1::CalculateIncomeBatchRequest req;
+  *req.mutable_household() = SingleParent();
+  for (int hours : {0, 24, 36}) {
+    v1::WorkScenario* s = req.add_scenarios();
+    s->set_scenario_id(absl::StrCat(hours, "h"));
+    v1::AdultWork* w = s->add_work();
+    w->set_adult_number(1);
+    w->mutable_gross_hourly_wage()->set_cents(1471);
+    w->set_minutes_per_week(hours * 60);
+  }
+  v1::CalculateIncomeBatchResponse resp;
+  ASSERT_TRUE(Logic().CalculateIncomeBatch(req, resp).ok());
+  ASSERT_EQ(resp.results_size(), 3);
+  EXPECT_EQ(resp.results(1).scenario_id(), "24h");
+  EXPECT_EQ(resp.results(0).calculation().lines_size(), 0);  // totals only by default
+  // Scenario 0 is the engine's worked case 3 (€ 2.890,29), scenario 1 its case 4
+  // (€ 3.352,95): same household, same rules.
+  EXPECT_EQ(resp.results(0).calculation().disposable_income().cents(), 289'029);
+  EXPECT_EQ(resp.results(1).calculation().disposable_income().cents(), 335'295);
+
+  req.mutable_scenarios(2)->mutable_work(0)->set_adult_number(2);
+  absl::Status s = Logic().CalculateIncomeBatch(req, resp);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("scenarios[2].work[0].adult_number"));
+  req.clear_scenarios();
+  EXPECT_THAT(std::string(Logic().CalculateIncomeBatch(req, resp).message()),
+              HasSubstr("scenarios"));
+}
+
+TEST_F(BudgetLogicTest, ListRuleSetsPagesOldestFirst) {
+  v1::ListRuleSetsRequest req;
+  req.set_page_size(2);
+  v1::ListRuleSetsResponse resp;
+  ASSERT_TRUE(Logic().ListRuleSets(req, resp).ok());
+  ASSERT_EQ(resp.rule_sets_size(), 2);
+  EXPECT_EQ(resp.rule_sets(0).id().value(), "nl/2025-01");
+  ASSERT_FALSE(resp.next_page_token().empty());
+  req.set_page_token(resp.next_page_token());
+  req.set_view(v1::RULE_SET_VIEW_FULL);
+  resp.Clear();
+  ASSERT_TRUE(Logic().ListRuleSets(req, resp).ok());
+  ASSERT_EQ(resp.rule_sets_size(), 1);
+  EXPECT_EQ(resp.rule_sets(0).id().value(), "nl/2026-01");
+  EXPECT_EQ(resp.rule_sets(0).parameters_size(), static_cast<int>(ParamSpecs().size()));
+  EXPECT_TRUE(resp.next_page_token().empty());
+  req.set_page_token("garbage");
+  EXPECT_EQ(Logic().ListRuleSets(req, resp).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(BudgetLogicTest, OverridesAreRefusedUntilBuilt) {
+  v1::CalculateIncomeRequest req;
+  *req.mutable_household() = SingleParent();
+  req.add_parameter_overrides()->set_key("pw.vrijlating_rate");
+  v1::CalculateIncomeResponse resp;
+  EXPECT_EQ(Logic().CalculateIncome(req, resp).code(), absl::StatusCode::kUnimplemented);
+}
+
+}  // namespace
+}  // namespace kompas::budget
