@@ -1,6 +1,10 @@
 // kompas: the command line for a member organisation's IT staff and for scripts.
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -8,12 +12,18 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "tools/cli/health.h"
+#include "tools/cli/income.h"
 #include "tools/cli/stack_file.h"
 
 ABSL_FLAG(std::string, stack_file, ".stack/stack.json",
           "where the service addresses and token are (written by `scripts/stack up`)");
 ABSL_FLAG(bool, json, false, "print JSON for scripts instead of a table");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(3), "deadline for each call");
+ABSL_FLAG(std::string, household, "",
+          "income: the household as JSON (kompas.type.v1.Household; see examples/)");
+ABSL_FLAG(std::string, situations, "0,24@wml,36@wml,24@1.3wml,36@1.3wml",
+          "income: work situations of adult 1, hours@wage: wage in euros (19.12) or a multiple "
+          "of the minimum wage in force (wml, 1.3wml); 0 = no work");
 
 namespace {
 
@@ -25,8 +35,10 @@ constexpr char kUsage[] =
     "\n"
     "Commands:\n"
     "  health   show whether each service answers and is SERVING; exit code 1 if any is not\n"
+    "  income   what a household needs per month and what each work situation leaves it:\n"
+    "           --household=FILE.json [--situations=0,24@wml,36@1.3wml]\n"
     "\n"
-    "Flags: --stack_file=PATH  --json  --timeout=3s";
+    "Flags: --stack_file=PATH  --json  --timeout=3s  (--helpfull for all)";
 
 }  // namespace
 
@@ -52,6 +64,40 @@ int main(int argc, char** argv) {
     for (const auto& r : rows) {
       if (r.status != "SERVING") return 1;
     }
+    return 0;
+  }
+  if (command == "income") {
+    const std::string path = absl::GetFlag(FLAGS_household);
+    if (path.empty()) {
+      std::cerr << "kompas income: --household=FILE.json is required (see examples/)\n";
+      return 2;
+    }
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << "kompas income: cannot read " << path << "\n";
+      return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    kompas::type::v1::Household household;
+    if (auto s = google::protobuf::util::JsonStringToMessage(text.str(), &household); !s.ok()) {
+      std::cerr << "kompas income: " << path << ": " << s.message() << "\n";
+      return 2;
+    }
+    absl::StatusOr<std::vector<kompas::cli::Situation>> situations =
+        kompas::cli::ParseSituations(absl::GetFlag(FLAGS_situations));
+    if (!situations.ok()) {
+      std::cerr << "kompas income: " << situations.status().message() << "\n";
+      return 2;
+    }
+    absl::StatusOr<kompas::cli::IncomeReport> report =
+        kompas::cli::RunIncome(*stack, household, *situations, absl::GetFlag(FLAGS_timeout));
+    if (!report.ok()) {
+      std::cerr << "kompas income: " << report.status() << "\n";
+      return 1;
+    }
+    std::cout << (absl::GetFlag(FLAGS_json) ? kompas::cli::FormatIncomeJson(*report)
+                                            : kompas::cli::FormatIncomeTable(*report));
     return 0;
   }
   std::cerr << "kompas: unknown command '" << command << "'\n\n" << kUsage << "\n";
