@@ -1,5 +1,6 @@
 #include "services/budget/budget_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -39,11 +40,24 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncome(
                     [&](const CallInfo&) { return logic_->CalculateIncome(*request, *response); });
 }
 
+// Only the batch goes through Redis: one household over up to 1000 scenarios costs
+// milliseconds, while a single CalculateIncome costs microseconds, less than a round trip to
+// Redis. The key holds the data version and, when the request names no rule_date, today's
+// date (the answer depends on it). Budget answers do not differ per organisation yet, so the
+// tenant part is empty.
 grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncomeBatch(
     grpc::CallbackServerContext* ctx, const v1::CalculateIncomeBatchRequest* request,
     v1::CalculateIncomeBatchResponse* response) {
-  return ServeUnary(env_, ctx, kCalculateIncomeBatch, [&](const CallInfo&) {
-    return logic_->CalculateIncomeBatch(*request, *response);
+  return ServeUnary(env_, ctx, kCalculateIncomeBatch, [&](const CallInfo&) -> absl::Status {
+    const auto compute = [&] { return logic_->CalculateIncomeBatch(*request, *response); };
+    if (cache_ == nullptr || !cache_->enabled()) return compute();
+    const std::string version =
+        absl::StrCat(logic_->data().version, "|",
+                     request->has_rule_date() ? "dated" : absl::FormatCivilTime(logic_->Today()));
+    return cache_
+        ->Fill(CacheKey::Of("budget", "CalculateIncomeBatch", version, "", *request), *response,
+               compute)
+        .status();
   });
 }
 

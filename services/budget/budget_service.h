@@ -7,6 +7,7 @@
 
 #include "kompas/budget/v1/budget.grpc.pb.h"
 #include "services/budget/api/budget_logic.h"
+#include "services/common/redis_cache.h"
 #include "services/common/rpc.h"
 
 namespace kompas::budget {
@@ -15,8 +16,10 @@ inline constexpr char kBudgetServiceName[] = "kompas.budget.v1.BudgetService";
 
 class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
  public:
-  BudgetServiceImpl(const RpcEnv& env, std::shared_ptr<const BudgetLogic> logic)
-      : env_(env), logic_(std::move(logic)) {}
+  // `cache` may be null or disabled: then every call computes.
+  BudgetServiceImpl(const RpcEnv& env, std::shared_ptr<const BudgetLogic> logic,
+                    RedisCache* cache = nullptr)
+      : env_(env), logic_(std::move(logic)), cache_(cache) {}
 
   grpc::ServerUnaryReactor* GetRequiredBudget(grpc::CallbackServerContext* ctx,
                                               const v1::GetRequiredBudgetRequest* request,
@@ -34,6 +37,7 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
  private:
   const RpcEnv& env_;
   std::shared_ptr<const BudgetLogic> logic_;
+  RedisCache* cache_;
 };
 
 // Today's date in the Netherlands (the default rule_date).

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
         if (!data.ok()) return data.status();
         auto logic = std::make_shared<const kompas::budget::BudgetLogic>(
             *data, kompas::budget::TodayInNetherlands);
-        auto service = std::make_shared<kompas::budget::BudgetServiceImpl>(rt.env(), logic);
+        auto service =
+            std::make_shared<kompas::budget::BudgetServiceImpl>(rt.env(), logic, &rt.cache());
         rt.AddService(service.get(), kompas::budget::kBudgetServiceName);
         rt.logger().Info("rules_loaded", {{"version", (*data)->version}});
         keep.push_back(service);

@@ -65,6 +65,24 @@ absl::StatusOr<std::unique_ptr<ServerRuntime>> ServerRuntime::Create(ServerConfi
     rt->credentials_ = grpc::InsecureServerCredentials();
   }
   rt->env_ = RpcEnv{rt->auth_.get(), &rt->logger_, &rt->metrics_};
+
+  // After the signal mask is set: the cache's reconnect thread inherits it.
+  RedisCacheOptions cache_options = rt->config_.redis;
+  Logger* logger = &rt->logger_;
+  cache_options.on_event = [logger, url = cache_options.url](absl::string_view event,
+                                                             absl::string_view detail) {
+    nlohmann::ordered_json fields = {{"redis", url}};
+    if (!detail.empty()) fields["error"] = std::string(detail);
+    if (event == "redis_up") {
+      logger->Info(event, fields);
+    } else {
+      logger->Error(event, fields);
+    }
+  };
+  absl::StatusOr<std::unique_ptr<RedisCache>> cache =
+      RedisCache::Create(std::move(cache_options), rt->metrics_.registry().get());
+  if (!cache.ok()) return cache.status();
+  rt->cache_ = *std::move(cache);
   return rt;
 }
 

@@ -21,6 +21,7 @@
 #include "services/common/auth.h"
 #include "services/common/logging.h"
 #include "services/common/metrics.h"
+#include "services/common/redis_cache.h"
 #include "services/common/rpc.h"
 
 namespace prometheus {
@@ -40,6 +41,8 @@ struct ServerConfig {
   absl::Duration drain_timeout = absl::Seconds(20);
   absl::Duration dependency_poll_interval = absl::Seconds(1);
   bool reflection = true;
+  // The read-through cache (redis.url empty: disabled). Never a critical dependency.
+  RedisCacheOptions redis;
 };
 
 struct CriticalDependency {
@@ -59,6 +62,8 @@ class ServerRuntime {
   Logger& logger() { return logger_; }
   RpcMetrics& metrics() { return metrics_; }
   Authenticator& authenticator() { return *auth_; }
+  // Always usable: disabled (every call computes) when no Redis is configured.
+  RedisCache& cache() { return *cache_; }
 
   // `full_name` is the service's full proto name, used for its health status.
   void AddService(grpc::Service* service, std::string full_name);
@@ -93,6 +98,7 @@ class ServerRuntime {
   int port_ = 0;
   std::optional<bool> serving_;
   std::vector<std::string> down_;  // names of dependencies currently failing
+  std::unique_ptr<RedisCache> cache_;
 };
 
 }  // namespace kompas

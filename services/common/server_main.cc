@@ -25,6 +25,19 @@ ABSL_FLAG(absl::Duration, dependency_poll_interval, absl::Seconds(1),
           "how often critical dependencies are probed for the health status");
 ABSL_FLAG(bool, reflection, true,
           "serve gRPC server reflection (the public API schema; no token needed)");
+ABSL_FLAG(std::string, redis, "",
+          "Redis for the read-through cache: unix:///path/to/redis.sock or tcp://host:port; "
+          "empty disables the cache. Redis is never critical: when it is down, slow or "
+          "answers garbage, calls compute their answers (and health stays SERVING)");
+ABSL_FLAG(absl::Duration, redis_ttl, absl::Minutes(10), "expiry of answers stored in Redis");
+ABSL_FLAG(absl::Duration, redis_command_timeout, absl::Milliseconds(50),
+          "the longest one call waits on Redis in total (GET, and SET after a miss); past it "
+          "the call computes its answer and the cache is skipped until a background "
+          "reconnect succeeds");
+ABSL_FLAG(absl::Duration, redis_connect_timeout, absl::Milliseconds(200),
+          "per connection attempt to Redis (made only by the background reconnect thread)");
+ABSL_FLAG(std::int32_t, redis_pool_size, 8,
+          "Redis connections kept open; a call that finds none free skips the cache");
 
 namespace kompas {
 
@@ -44,6 +57,11 @@ int RunServerMain(int argc, char** argv, absl::string_view service_name, absl::s
   config.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   config.dependency_poll_interval = absl::GetFlag(FLAGS_dependency_poll_interval);
   config.reflection = absl::GetFlag(FLAGS_reflection);
+  config.redis.url = absl::GetFlag(FLAGS_redis);
+  config.redis.ttl = absl::GetFlag(FLAGS_redis_ttl);
+  config.redis.command_timeout = absl::GetFlag(FLAGS_redis_command_timeout);
+  config.redis.connect_timeout = absl::GetFlag(FLAGS_redis_connect_timeout);
+  config.redis.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
 
   Logger startup_log(stderr, std::string(service_name));
   absl::StatusOr<std::unique_ptr<ServerRuntime>> runtime = ServerRuntime::Create(config);

@@ -18,6 +18,17 @@ struct Binary {
   const char* service;
 };
 
+// The data files a service needs, from the source tree.
+std::vector<std::string> DataArgs(const std::string& name) {
+  const std::string data = std::string(KOMPAS_SOURCE_DIR) + "/data";
+  if (name == "budget") {
+    return {"--rules_dir=" + data + "/rules/nl",
+            "--budget_standard=" + data + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
+            "--gemeenten=" + data + "/regions/gemeente_arbeidsmarktregio_2026.csv"};
+  }
+  return {};
+}
+
 class ServiceSmokeTest : public ::testing::TestWithParam<Binary> {};
 
 TEST_P(ServiceSmokeTest, StartsServesReflectsAndDrains) {
@@ -30,6 +41,7 @@ TEST_P(ServiceSmokeTest, StartsServesReflectsAndDrains) {
       std::string(KOMPAS_BIN_DIR) + "/services/" + GetParam().name + "/kompas-" + GetParam().name;
   options.tokens_file = tokens.path();
   options.output_path = *dir + "/service.log";
+  options.args = DataArgs(GetParam().name);
   absl::StatusOr<std::unique_ptr<ServiceProcess>> server = ServiceProcess::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
 

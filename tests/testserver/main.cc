@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   return kompas::RunServerMain(
       argc, argv, "testserver", "kompas-testserver: runtime test subject (not for production)",
       [](kompas::ServerRuntime& rt, std::vector<std::shared_ptr<void>>& keep) {
-        auto service = std::make_shared<kompas::testing::TestingServiceImpl>(rt.env());
+        auto service = std::make_shared<kompas::testing::TestingServiceImpl>(rt.env(), &rt.cache());
         rt.AddService(service.get(), "kompas.testing.v1.TestingService");
         keep.push_back(service);
         const std::string file = absl::GetFlag(FLAGS_test_dependency_file);

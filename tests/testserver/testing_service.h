@@ -4,13 +4,16 @@
 #define KOMPAS_TESTS_TESTSERVER_TESTING_SERVICE_H_
 
 #include "kompas/testing/v1/testing.grpc.pb.h"
+#include "services/common/redis_cache.h"
 #include "services/common/rpc.h"
 
 namespace kompas::testing {
 
 class TestingServiceImpl final : public kompas::testing::v1::TestingService::CallbackService {
  public:
-  explicit TestingServiceImpl(const RpcEnv& env) : env_(env) {}
+  // `cache` (may be null: no caching) serves Compute; it must outlive the service.
+  explicit TestingServiceImpl(const RpcEnv& env, RedisCache* cache = nullptr)
+      : env_(env), cache_(cache) {}
 
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx, const v1::EchoRequest* request,
                                  v1::EchoResponse* response) override;
@@ -29,6 +32,7 @@ class TestingServiceImpl final : public kompas::testing::v1::TestingService::Cal
 
  private:
   const RpcEnv& env_;
+  RedisCache* cache_;
 };
 
 }  // namespace kompas::testing

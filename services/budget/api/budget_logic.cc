@@ -76,7 +76,7 @@ absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
   return data;
 }
 
-BudgetLogic::BudgetLogic(std::shared_ptr<const BudgetData> data, Today today)
+BudgetLogic::BudgetLogic(std::shared_ptr<const BudgetData> data, TodayFn today)
     : data_(std::move(data)), today_(std::move(today)) {}
 
 absl::StatusOr<BudgetLogic::Context> BudgetLogic::Prepare(const tv1::Household& household,

@@ -34,8 +34,8 @@ absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(const std::stri
 
 class BudgetLogic {
  public:
-  using Today = std::function<absl::CivilDay()>;
-  BudgetLogic(std::shared_ptr<const BudgetData> data, Today today);
+  using TodayFn = std::function<absl::CivilDay()>;
+  BudgetLogic(std::shared_ptr<const BudgetData> data, TodayFn today);
 
   absl::Status GetRequiredBudget(const v1::GetRequiredBudgetRequest& request,
                                  v1::GetRequiredBudgetResponse& response) const;
@@ -47,6 +47,7 @@ class BudgetLogic {
                             v1::ListRuleSetsResponse& response) const;
 
   const BudgetData& data() const { return *data_; }
+  absl::CivilDay Today() const { return today_(); }
 
  private:
   struct Context {
@@ -61,7 +62,7 @@ class BudgetLogic {
   void FillBasis(const Context& ctx, v1::CalculationBasis& out) const;
 
   std::shared_ptr<const BudgetData> data_;
-  Today today_;
+  TodayFn today_;
 };
 
 // Copies an engine result into the API message (lines only if the result has them).
