@@ -1,0 +1,119 @@
+// In-process speed of the budget answers (Google Benchmark):
+//   build/release/services/budget/bench/budget_bench
+// BM_CalculateIncome*: one household, all programmes, as the RPC does it (proto in, proto out)
+// and the engine alone; BM_CalculateIncomeBatch/N: N wage/hours scenarios of one household.
+#include <benchmark/benchmark.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/budget/api/budget_logic.h"
+
+namespace kompas::budget {
+namespace {
+
+namespace tv1 = ::kompas::type::v1;
+
+std::shared_ptr<const BudgetData> Data() {
+  static const std::shared_ptr<const BudgetData> data = [] {
+    absl::StatusOr<std::shared_ptr<const BudgetData>> d = LoadBudgetData(
+        absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
+        absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
+        absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"));
+    if (!d.ok()) std::abort();
+    return *d;
+  }();
+  return data;
+}
+
+// A single parent with two children, working 24 h at the minimum wage, renting.
+tv1::Household Household() {
+  tv1::Household h;
+  h.set_gemeente_code("GM0014");
+  tv1::Adult* a = h.add_adults();
+  a->mutable_birth_date()->set_year(1992);
+  a->mutable_birth_date()->set_month(4);
+  a->mutable_birth_date()->set_day(12);
+  a->mutable_gross_hourly_wage()->set_cents(1471);
+  a->set_minutes_per_week(24 * 60);
+  a->mutable_health_premium()->set_cents(15'900);
+  for (int year : {2021, 2016}) {
+    tv1::Date* d = h.add_children()->mutable_birth_date();
+    d->set_year(year);
+    d->set_month(3);
+    d->set_day(1);
+  }
+  h.mutable_housing()->set_tenure(tv1::HOUSING_TENURE_RENTED);
+  h.mutable_housing()->set_self_contained(true);
+  h.mutable_housing()->mutable_bare_rent()->set_cents(68'000);
+  h.mutable_housing()->mutable_energy()->set_cents(16'000);
+  return h;
+}
+
+void SetRuleDate(tv1::Date* d) {
+  d->set_year(2026);
+  d->set_month(3);
+  d->set_day(1);
+}
+
+void BM_CalculateIncomeRpcLogic(benchmark::State& state) {
+  const BudgetLogic logic(Data(), [] { return absl::CivilDay(2026, 3, 1); });
+  v1::CalculateIncomeRequest req;
+  *req.mutable_household() = Household();
+  SetRuleDate(req.mutable_rule_date());
+  for (auto _ : state) {
+    v1::CalculateIncomeResponse resp;
+    absl::Status s = logic.CalculateIncome(req, resp);
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(resp);
+  }
+}
+BENCHMARK(BM_CalculateIncomeRpcLogic);
+
+void BM_CalculateIncomeEngineTotals(benchmark::State& state) {
+  const RuleSet& rules = *Data()->rules.Select(absl::CivilDay(2026, 3, 1))->rules;
+  absl::StatusOr<HouseholdFacts> facts =
+      HouseholdFromProto(Household(), absl::CivilDay(2026, 3, 1), Data()->gemeenten);
+  if (!facts.ok()) std::abort();
+  for (auto _ : state) {
+    absl::StatusOr<IncomeResult> r = CalculateIncome(rules, *facts, /*with_lines=*/false);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_CalculateIncomeEngineTotals);
+
+void BM_CalculateIncomeEngineLines(benchmark::State& state) {
+  const RuleSet& rules = *Data()->rules.Select(absl::CivilDay(2026, 3, 1))->rules;
+  absl::StatusOr<HouseholdFacts> facts =
+      HouseholdFromProto(Household(), absl::CivilDay(2026, 3, 1), Data()->gemeenten);
+  if (!facts.ok()) std::abort();
+  for (auto _ : state) {
+    absl::StatusOr<IncomeResult> r = CalculateIncome(rules, *facts, /*with_lines=*/true);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_CalculateIncomeEngineLines);
+
+void BM_CalculateIncomeBatch(benchmark::State& state) {
+  const BudgetLogic logic(Data(), [] { return absl::CivilDay(2026, 3, 1); });
+  v1::CalculateIncomeBatchRequest req;
+  *req.mutable_household() = Household();
+  SetRuleDate(req.mutable_rule_date());
+  for (int i = 0; i < state.range(0); ++i) {
+    v1::AdultWork* w = req.add_scenarios()->add_work();
+    w->set_adult_number(1);
+    w->mutable_gross_hourly_wage()->set_cents(1471 + 10 * (i % 80));
+    w->set_minutes_per_week(60 * (8 + i % 33));
+  }
+  for (auto _ : state) {
+    v1::CalculateIncomeBatchResponse resp;
+    absl::Status s = logic.CalculateIncomeBatch(req, resp);
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(resp);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_CalculateIncomeBatch)->Arg(1)->Arg(100)->Arg(1000);
+
+}  // namespace
+}  // namespace kompas::budget
+
+BENCHMARK_MAIN();
