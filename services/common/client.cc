@@ -267,6 +267,21 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const DownstreamConfi
   return channel;
 }
 
+void InFlight::Add() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++count_;
+}
+
+void InFlight::Done() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--count_ == 0) cv_.notify_all();
+}
+
+void InFlight::WaitForNone() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return count_ == 0; });
+}
+
 void Waiter::Set(absl::Status status, CallStats stats) {
   std::lock_guard<std::mutex> lock(mu_);
   status_ = std::move(status);

@@ -2,8 +2,11 @@
 //
 // A Downstream<Service> is one other service at one address: its channel (plaintext or TLS),
 // a default timeout and a retry policy. Create it once at start-up and share it between all
-// handlers (it is thread-safe); calls in flight keep what they need alive, so a Downstream may
-// be destroyed while calls are still running.
+// handlers (it is thread-safe). Its destructor waits for its calls in flight to end (each ends
+// by its deadline), so that the channel is always released on the destroying thread: destroy
+// it on a thread of your own, never in a `done` callback. (Debian's gRPC 1.51 runs callbacks
+// on threads of a shared completion queue; a channel whose last reference goes on one of them
+// can crash the process, grpc/grpc#32584.)
 //
 //   absl::StatusOr<std::unique_ptr<Downstream<budget::v1::BudgetService>>> budget =
 //       Downstream<budget::v1::BudgetService>::Create(
@@ -209,6 +212,19 @@ CallDone AdaptDone(Done&& done) {
   }
 }
 
+// Counts a Downstream's calls in flight, so that its destructor can wait for them.
+class InFlight {
+ public:
+  void Add();
+  void Done();
+  void WaitForNone();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int count_ = 0;
+};
+
 // A callback's result, waited for by BlockingCall.
 class Waiter {
  public:
@@ -255,6 +271,11 @@ class Downstream {
     return std::unique_ptr<Downstream>(new Downstream(std::move(target), *std::move(channel)));
   }
 
+  Downstream(const Downstream&) = delete;
+  Downstream& operator=(const Downstream&) = delete;
+  // Waits until every call started here has ended (its `done` has been called).
+  ~Downstream() { in_flight_->WaitForNone(); }
+
   const std::string& service() const { return target_->service; }
   const std::string& address() const { return target_->address; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
@@ -282,7 +303,15 @@ class Downstream {
     const absl::Time deadline = outgoing->deadline;
     std::string request_id = outgoing->request_id;
     auto shared_outgoing = std::make_shared<const internal::Outgoing>(*std::move(outgoing));
-    std::shared_ptr<Stub> stub = stub_;
+    // The stub (and channel) stay with this Downstream, which outlives the call: the call
+    // counts as in flight until just before `done`.
+    Stub* stub = stub_.get();
+    in_flight_->Add();
+    on_done = [in_flight = in_flight_, d = std::move(on_done)](absl::Status s,
+                                                               CallStats stats) mutable {
+      in_flight->Done();
+      d(std::move(s), stats);
+    };
     internal::Attempt attempt = [stub, method, request, response, shared_outgoing](
                                     absl::Time, internal::AttemptDone attempt_done) {
       grpc::ClientContext* ctx = internal::NewAttemptContext(*shared_outgoing).release();
@@ -317,7 +346,8 @@ class Downstream {
 
   std::shared_ptr<const internal::Target> target_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::shared_ptr<Stub> stub_;
+  std::unique_ptr<Stub> stub_;
+  std::shared_ptr<internal::InFlight> in_flight_ = std::make_shared<internal::InFlight>();
 };
 
 }  // namespace kompas

@@ -83,7 +83,10 @@ PendingCall::~PendingCall() {
 void PendingCall::Finish(const absl::Status& status) {
   if (finished_) return;
   finished_ = true;
-  LogAndCount(env_, spec_, info_, status.code(), start_);
+  // A call the client cancelled (or whose deadline passed) is logged as such, whatever the
+  // handler concluded: nobody received that answer.
+  const bool cancelled = info_.context != nullptr && info_.context->IsCancelled();
+  LogAndCount(env_, spec_, info_, cancelled ? absl::StatusCode::kCancelled : status.code(), start_);
   reactor_->Finish(ToGrpcStatus(status));
 }
 

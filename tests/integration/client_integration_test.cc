@@ -18,6 +18,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -563,6 +564,73 @@ TEST_F(ClientIntegrationTest, ToolCallsWithATokenFromTheOptions) {
                             {.timeout = absl::Milliseconds(200), .bearer_token = token_});
   EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+}
+
+// A tool that drops its Downstream as soon as its call has answered, while the callback is
+// still running on a gRPC thread: the channel must be released on the tool's thread, not on
+// that one (with no server in this process, that aborts in grpc_cq_internal_unref:
+// grpc/grpc#32584).
+TEST_F(ClientIntegrationTest, ToolMayDestroyItsDownstreamAsSoonAsACallHasAnswered) {
+  std::unique_ptr<ServiceProcess> a = StartTestserver("a");
+  ASSERT_TRUE(a);
+  struct Answer {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<absl::Status> status;
+    tv1::EchoRequest request;
+    tv1::EchoResponse response;
+  };
+  for (int i = 0; i < 10; ++i) {
+    absl::StatusOr<std::unique_ptr<TestingDownstream>> tool =
+        TestingDownstream::Create({.service = "testserver", .address = a->address()});
+    ASSERT_TRUE(tool.ok()) << tool.status();
+    auto answer = std::make_shared<Answer>();
+    (*tool)->Call(kEcho, &answer->request, &answer->response, {.bearer_token = token_}, nullptr,
+                  [answer](absl::Status s) {
+                    {
+                      std::lock_guard<std::mutex> lock(answer->mu);
+                      answer->status = std::move(s);
+                      answer->cv.notify_all();
+                    }
+                    // More work after answering keeps this gRPC thread in the callback while
+                    // the test destroys the Downstream.
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                  });
+    {
+      std::unique_lock<std::mutex> lock(answer->mu);
+      answer->cv.wait(lock, [&] { return answer->status.has_value(); });
+      ASSERT_TRUE(answer->status->ok()) << *answer->status;
+    }
+    std::weak_ptr<grpc::Channel> channel = (*tool)->channel();
+    tool->reset();
+    // The callback is still running (for 5 ms): nothing of it may hold the channel.
+    EXPECT_TRUE(channel.expired()) << "the channel outlived its Downstream";
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the last callback end
+}
+
+// Destroying a Downstream with calls in flight waits for them; each one's done has run.
+TEST_F(ClientIntegrationTest, DestroyingADownstreamWaitsForItsCalls) {
+  std::unique_ptr<ServiceProcess> a = StartTestserver("a");
+  ASSERT_TRUE(a);
+  constexpr int kCalls = 10;
+  std::vector<tv1::SleepRequest> requests(kCalls);
+  std::vector<tv1::SleepResponse> responses(kCalls);
+  std::atomic<int> ok{0};
+  absl::StatusOr<std::unique_ptr<TestingDownstream>> tool =
+      TestingDownstream::Create({.service = "testserver", .address = a->address()});
+  ASSERT_TRUE(tool.ok()) << tool.status();
+  const absl::Time start = absl::Now();
+  for (std::size_t i = 0; i < kCalls; ++i) {
+    requests[i].set_delay_ms(200);
+    (*tool)->Call(kSleep, &requests[i], &responses[i], {.bearer_token = token_}, nullptr,
+                  [&ok](absl::Status s) {
+                    if (s.ok()) ++ok;
+                  });
+  }
+  tool->reset();
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(190));
+  EXPECT_EQ(ok.load(), kCalls);
 }
 
 TEST_F(ClientIntegrationTest, ToolCallsOverTls) {

@@ -338,6 +338,25 @@ TEST(WaiterTest, WaitReturnsWhatAnotherThreadSet) {
   EXPECT_EQ(stats.attempts, 3);
 }
 
+TEST(InFlightTest, WaitForNoneReturnsOnceEveryCallIsDone) {
+  InFlight in_flight;
+  in_flight.WaitForNone();  // none yet
+  constexpr int kCalls = 8;
+  for (int i = 0; i < kCalls; ++i) in_flight.Add();
+  std::atomic<int> done{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCalls; ++i) {
+    threads.emplace_back([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      ++done;
+      in_flight.Done();
+    });
+  }
+  in_flight.WaitForNone();
+  EXPECT_EQ(done.load(), kCalls);
+  for (std::thread& t : threads) t.join();
+}
+
 // Many calls at once, attempts answered and timers fired on worker threads, as gRPC does.
 // Under TSan this checks the loop's hand-offs; everywhere it checks done runs exactly once.
 class WorkerPool {
