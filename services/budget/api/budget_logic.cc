@@ -139,16 +139,21 @@ absl::Status BudgetLogic::FillRequiredBudget(const Context& ctx, v1::RequiredBud
   ref->set_year(standard->year_used);
   ref->set_derived(data_->standard.derived || standard->factor_estimated ||
                    standard->base_estimated);
+  return absl::OkStatus();
+}
+
+// The basis names the standard with its sources (the required budget's own reference
+// carries only id, title, year and whether it is derived, so the sources travel once).
+void BudgetLogic::FillBasis(const Context& ctx, const v1::BudgetStandardRef& standard,
+                            v1::CalculationBasis& out) const {
+  v1::BudgetStandardRef* ref = out.mutable_budget_standard();
+  *ref = standard;
   for (const Source& s : data_->standard.sources) {
     tv1::Source* src = ref->add_sources();
     src->set_document(s.document);
     src->set_locator(s.locator);
     src->set_url(s.url);
   }
-  return absl::OkStatus();
-}
-
-void BudgetLogic::FillBasis(const Context& ctx, v1::CalculationBasis& out) const {
   const RuleSet& rs = *ctx.selection.rules;
   tv1::RuleProvenance* rules = out.mutable_rules();
   rules->mutable_rule_set_id()->set_value(rs.id);
@@ -200,8 +205,7 @@ absl::Status BudgetLogic::GetRequiredBudget(const v1::GetRequiredBudgetRequest& 
                                         req.has_rule_date(), req.parameter_overrides_size());
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
-  FillBasis(*ctx, *resp.mutable_basis());
-  resp.mutable_basis()->mutable_budget_standard()->CopyFrom(resp.required_budget().standard());
+  FillBasis(*ctx, resp.required_budget().standard(), *resp.mutable_basis());
   return absl::OkStatus();
 }
 
@@ -216,8 +220,7 @@ absl::Status BudgetLogic::CalculateIncome(const v1::CalculateIncomeRequest& req,
   if (!result.ok()) return result.status();
   ToProto(*result, *ctx->selection.rules, resp.required_budget().total().cents(),
           *resp.mutable_calculation());
-  FillBasis(*ctx, *resp.mutable_basis());
-  resp.mutable_basis()->mutable_budget_standard()->CopyFrom(resp.required_budget().standard());
+  FillBasis(*ctx, resp.required_budget().standard(), *resp.mutable_basis());
   return absl::OkStatus();
 }
 
@@ -252,8 +255,7 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
     out->set_scenario_id(req.scenarios(i).scenario_id());
     ToProto(*result, *ctx->selection.rules, required, *out->mutable_calculation());
   }
-  FillBasis(*ctx, *resp.mutable_basis());
-  resp.mutable_basis()->mutable_budget_standard()->CopyFrom(resp.required_budget().standard());
+  FillBasis(*ctx, resp.required_budget().standard(), *resp.mutable_basis());
   return absl::OkStatus();
 }
 

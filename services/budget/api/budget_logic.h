@@ -59,7 +59,8 @@ class BudgetLogic {
                                   const kompas::type::v1::Date& date, bool has_date,
                                   int overrides) const;
   absl::Status FillRequiredBudget(const Context& ctx, v1::RequiredBudget& out) const;
-  void FillBasis(const Context& ctx, v1::CalculationBasis& out) const;
+  void FillBasis(const Context& ctx, const v1::BudgetStandardRef& standard,
+                 v1::CalculationBasis& out) const;
 
   std::shared_ptr<const BudgetData> data_;
   TodayFn today_;

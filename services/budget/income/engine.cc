@@ -231,15 +231,29 @@ absl::StatusOr<std::int64_t> Kinderopvangtoeslag(const RuleParams& p, const Hous
 }  // namespace
 
 std::string FormatEuro(std::int64_t cents) {
+  // Hand-rolled: this runs for every explanation line, and StrFormat costs more than the
+  // income formulas themselves.
   const bool negative = cents < 0;
-  std::int64_t v = negative ? -cents : cents;
-  const std::string digits = absl::StrCat(v / 100);
-  std::string whole;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) whole.push_back('.');
-    whole.push_back(digits[i]);
-  }
-  return absl::StrFormat("%s€ %s,%02d", negative ? "-" : "", whole, v % 100);
+  std::uint64_t v =
+      negative ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
+  char buf[40];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  *--p = static_cast<char>('0' + v % 10);
+  v /= 10;
+  *--p = static_cast<char>('0' + v % 10);
+  v /= 10;
+  *--p = ',';
+  int digits = 0;
+  do {
+    if (digits > 0 && digits % 3 == 0) *--p = '.';
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+    ++digits;
+  } while (v > 0);
+  std::string out = negative ? "-€ " : "€ ";
+  out.append(p, static_cast<std::size_t>(end - p));
+  return out;
 }
 
 std::int64_t BoxOneTax(const RuleParams& p, std::int64_t x) {
