@@ -1,0 +1,555 @@
+// More worked cases for the income engine: the official Dienst Toeslagen "Berekening … 2026"
+// examples, the official 2026 zorgtoeslag table, and hand-worked households for 2026 and 2025.
+//
+// Every expected figure below was worked by hand (python3 used only as a calculator) from the
+// published parameters in data/rules/nl/{2026-01,2025-01,2025-07}.yaml and the rule cited next
+// to it; none was taken from running the engine. Where the engine then disagreed and the hand
+// figure is the rule's, the test says `// DISCREPANCY:` and skips with the reason (GTEST_SKIP
+// after the assertions that do hold), so the lead can fix the engine.
+//
+// Conventions (as engine.h / arith.h state them, and as the official examples do):
+//  - Wage per year = hourly wage × hours per week × 52; vakantiegeld 8 % (WML art. 15); a rate
+//    applied to an amount is rounded half up to the cent; per month = per year / 12 to the cent.
+//  - Box 1 (Wet IB 2001 art. 2.10): each bracket rounded to the cent; the heffingskortingen in the
+//    order AHK (art. 8.10), AK (art. 8.11; the law states the segment bases in whole euros: 2026
+//    € 996 / € 5.300, 2025 € 980 / € 5.220), IACK (art. 8.14a), together never above the tax.
+//  - Bijstand (Participatiewet, text in force 1 January 2026, BWBR0015703 official XML):
+//    norm − (net income − vrijlating). Art. 31 lid 2 n: 25 % of the earnings, max € 285 a month,
+//    at most six months. Art. 31 lid 2 r: a single parent with a child under 12: 12,5 %, max
+//    € 177,66, for at most 30 months, "ingeval … 2°. de periode van zes maanden, bedoeld in
+//    onderdeel n, is verstreken" — so r follows n, it does not add to it. Art. 31 lid 5: "Het
+//    tweede lid, onderdelen c, j, k, n en r, zijn niet van toepassing op de persoon die jonger is
+//    dan 27 jaar". (The same wording is in the 2025-01-01 text.)
+//  - Toetsingsinkomen: the situation held for a year, bijstand at the gross amount whose net is
+//    12 × the monthly bijstand (shared equally between partners). Cross-check: SZW Normenbrief
+//    1 januari 2026, Bijlage VII estimates € 21.327 for a single and € 13.848 per partner on full
+//    bijstand; the cases below get € 21.327,62 and € 13.848,68.
+//  - Zorgtoeslag (Wzt art. 2): standaardpremie − normpremie per year; Awir art. 14 lid 4 "Het
+//    bedrag van de tegemoetkoming wordt rekenkundig afgerond op hele euro's" (yearly amount);
+//    per month that amount / 12, rounded down. The official 2026 monthly table (Belastingdienst
+//    "Hoeveel zorgtoeslag", all 67 rows, test ZorgtoeslagOfficialMonthlyTable) follows exactly
+//    this; without the yearly rounding three rows come out € 1 lower.
+//  - Huurtoeslag (WHT art. 21, Besluit art. 7; Dienst Toeslagen "Berekening huurtoeslag 2026"
+//    TG0831Z62FD, stap 7): A + B + C − D per month, D = (rekeninkomen − ijkpunt) × afbouw% / 12
+//    to the cent, the total rounded down to whole euros.
+//  - Kindgebonden budget ("Berekening kindgebonden budget 2026" TG0811Z61FD, rekenvoorbeelden):
+//    the yearly amount (in cents) / 12, rounded down to whole euros (€ 4.714,72 → € 392).
+//  - Kinderopvangtoeslag ("Berekening kinderopvangtoeslag 2026" TG0801Z61FD, stap 7): per child
+//    to the cent, the monthly total paid in whole euros, rounded down (€ 1.821,60 → € 1.821).
+//  - Kinderbijslag (AKW art. 12): the quarterly amounts / 3, to the cent.
+//
+// The official examples reach us as transcriptions in public GitHub files (find_string ids
+// 58790857023 "officialTestVectors", 70818876741 "rekenvoorbeeld 1–4" kinderopvangtoeslag,
+// 71126835029 kindgebonden budget, 71027947899 zorgtoeslag); the Kamerstukken 36 608 nr. 6
+// huurtoeslag examples in MinBZK/regelrecht .../wet_op_de_huurtoeslag/scenarios/ORACLE.md were
+// computed by the ministry with 2024 parameters and are not reproducible with the 2026 law
+// (RESULTS.md in the same folder), so they are not used.
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "services/budget/income/engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace kompas::budget {
+namespace {
+
+class EngineCasesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<RuleBook> book = RuleBook::LoadDirectory(KOMPAS_RULES_DIR);
+    ASSERT_TRUE(book.ok()) << book.status();
+    book_ = new RuleBook(*std::move(book));
+  }
+  static const RuleSet& RulesOn(absl::CivilDay day) {
+    absl::StatusOr<RuleBook::Selection> s = book_->Select(day);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return *s->rules;
+  }
+  static const RuleSet& Rules2026() { return RulesOn(absl::CivilDay(2026, 3, 1)); }
+  static const RuleSet& Rules2025H1() { return RulesOn(absl::CivilDay(2025, 3, 1)); }
+  static const RuleSet& Rules2025H2() { return RulesOn(absl::CivilDay(2025, 9, 1)); }
+
+  static AdultFacts Adult(int age, std::int64_t hourly = 0, int hours = 0) {
+    return AdultMinutes(age, hourly, hours * 60);
+  }
+  static AdultFacts AdultMinutes(int age, std::int64_t hourly, int minutes) {
+    AdultFacts a;
+    a.age = age;
+    a.hourly_wage = hourly;
+    a.minutes_per_week = minutes;
+    return a;
+  }
+  // An adult without work whose income is a taxable benefit (the official examples give a
+  // toetsingsinkomen; a benefit of that amount per month reproduces it).
+  static AdultFacts OnBenefit(int age, std::int64_t monthly) {
+    AdultFacts a = Adult(age);
+    a.other_monthly_income = monthly;
+    return a;
+  }
+  static ChildFacts Child(int age) {
+    ChildFacts c;
+    c.age = age;
+    return c;
+  }
+  static ChildFacts InCare(int age, Childcare type, int hours, std::int64_t price) {
+    ChildFacts c = Child(age);
+    c.childcare = type;
+    c.childcare_hours_per_month = hours;
+    c.childcare_hourly_price = price;
+    return c;
+  }
+  static HousemateFacts Kostendeler(int age, std::int64_t yearly_income) {
+    return {age, true, yearly_income};
+  }
+  static HouseholdFacts Renting(std::int64_t bare_rent) {
+    HouseholdFacts h;
+    h.rents = true;
+    h.bare_rent = bare_rent;
+    return h;
+  }
+  static IncomeResult Calc(const RuleSet& rules, const HouseholdFacts& h) {
+    absl::StatusOr<IncomeResult> r = CalculateIncome(rules, h, /*with_lines=*/true);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return {};
+    std::int64_t sum = 0;
+    for (const Line& l : r->lines) sum += l.monthly;
+    EXPECT_EQ(sum, r->disposable) << "the lines must add up to disposable income";
+    absl::StatusOr<IncomeResult> totals = CalculateIncome(rules, h, /*with_lines=*/false);
+    EXPECT_TRUE(totals.ok()) << totals.status();
+    if (totals.ok()) EXPECT_EQ(totals->disposable, r->disposable) << "totals-only path must agree";
+    return *r;
+  }
+  static IncomeResult Calc(const HouseholdFacts& h) { return Calc(Rules2026(), h); }
+  static bool HasNotice(const IncomeResult& r, const std::string& code) {
+    for (const NoticeOut& n : r.notices) {
+      if (n.code == code) return true;
+    }
+    return false;
+  }
+
+  static RuleBook* book_;
+};
+RuleBook* EngineCasesTest::book_ = nullptr;
+
+TEST_F(EngineCasesTest, RuleDatesSelectTheirPeriod) {
+  EXPECT_EQ(Rules2025H1().id, "nl/2025-01");
+  EXPECT_EQ(Rules2025H2().id, "nl/2025-07");
+  EXPECT_EQ(Rules2026().id, "nl/2026-01");
+}
+
+// =========================================================================================
+// Official Dienst Toeslagen worked examples, 2026
+// =========================================================================================
+
+// "Berekening huurtoeslag 2026" (TG0831Z62FD), voorbeeld jongere: one person of 20, everybody
+// under 21, kale huur € 600, rekeninkomen € 22.000 → rekenhuur capped at € 498,20, € 295 a
+// month (€ 3.540 a year). Transcribed in find_string id 58790857023
+// ("rent-official-example-young-single-2026").
+TEST_F(EngineCasesTest, OfficialHuurtoeslagYoungSingle) {
+  HouseholdFacts h = Renting(60'000);
+  // € 22.000 a year as a benefit: 12 × € 1.833,33 = € 21.999,96 (no monthly amount gives
+  // exactly € 22.000; both are below the ijkpunt, so D = 0 either way).
+  h.adults = {OnBenefit(20, 183'333)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 2'199'996);
+  // WHT art. 13 lid 1 b / art. 21: all residents under 21 → only part A, rekenhuur at most
+  // € 498,20: 498,20 − basishuur 202,52 = 295,68 → € 295 (the official figure).
+  EXPECT_EQ(r.huurtoeslag, 29'500);
+  // Bijstand: jongerennorm € 345,99 (Pw art. 20) against net income: tax 35,75 % × 21.999,96
+  // = 7.864,99 − AHK 3.115 (21.999,96 < 29.736) = 4.749,99; net 17.249,97 / 12 = 1.437,50
+  // > 345,99 → none.
+  EXPECT_EQ(r.bijstand, 0);
+  // Zorgtoeslag: 2.119 − 1,912 % × 29.736 (568,55) = 1.550,45 → Awir art. 14 lid 4 € 1.550
+  // → / 12 = 129,17 → € 129.
+  EXPECT_EQ(r.zorgtoeslag, 12'900);
+  EXPECT_EQ(r.gross_monthly_wage, 0);
+  EXPECT_EQ(r.disposable, 143'750 + 29'500 + 12'900);
+}
+
+// "Berekening huurtoeslag 2026", voorbeeld met toeslagpartner: three persons, kale huur € 1.200,
+// rekeninkomen € 34.000 → rekenhuur capped at € 932,93, correction € 45,83, € 492 a month.
+// (id 58790857023, "rent-official-example-partners-high-rent-2026").
+TEST_F(EngineCasesTest, OfficialHuurtoeslagPartnersHighRent) {
+  HouseholdFacts h = Renting(120'000);
+  // € 34.000 as a benefit of one partner: 12 × 2.833,33 = 33.999,96.
+  h.adults = {OnBenefit(30, 283'333), Adult(31)};
+  h.children = {Child(4)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 3'399'996);
+  // WHT art. 21, 3 persons: A = 498,20 − 200,71 = 297,49; B = 65 % × (764,14 − 498,20 =
+  // 265,94) = 172,86(1); C = 40 % × (932,93 − 764,14 = 168,79) = 67,51(6) → 67,52 (rent above
+  // the maximale huurgrens counts up to it only); D = 22 % × (33.999,96 − 31.500 = 2.499,96)
+  // = 549,99 / 12 = 45,83 (official: 45,83). 297,49 + 172,86 + 67,52 − 45,83 = 492,04 → € 492.
+  EXPECT_EQ(r.huurtoeslag, 49'200);
+  // Bijstand (gehuwdennorm € 2.002,13): tax 35,75 % × 33.999,96 = 12.154,99; AHK 3.115 −
+  // 6,398 % × 4.263,96 (272,81) = 2.842,19; net 24.687,16 / 12 = 2.057,26 > norm → none.
+  EXPECT_EQ(r.bijstand, 0);
+  // Zorgtoeslag partners: 4.238 − (4,289 % × 29.736 = 1.275,38 + 13,73 % × 4.263,96 = 585,44)
+  // = 2.377,18 → € 2.377 / 12 = 198,08 → € 198.
+  EXPECT_EQ(r.zorgtoeslag, 19'800);
+  // KGB partners, 1 child: € 2.580, income below € 39.141 → 2.580 / 12 = € 215.
+  EXPECT_EQ(r.kindgebonden_budget, 21'500);
+  // Kinderbijslag 0–5: 295,07 / 3 = 98,35(67) → 98,36.
+  EXPECT_EQ(r.kinderbijslag, 9'836);
+  EXPECT_EQ(r.disposable, 205'726 + 49'200 + 19'800 + 21'500 + 9'836);
+}
+
+// "Berekening huurtoeslag 2026", voorbeeld alleenstaande: one person, kale huur € 710,
+// rekeninkomen € 29.000 → correction € 125,44, € 307 a month (id 58790857023,
+// "rent-official-example-aow-single-2026"). The tenant in the example is 69; the huurtoeslag
+// formula does not depend on age above 21, but the engine models tax below AOW age only, so the
+// tenant here is 30.
+TEST_F(EngineCasesTest, OfficialHuurtoeslagSingleRent710) {
+  HouseholdFacts h = Renting(71'000);
+  // 12 × € 2.416,67 = € 29.000,04.
+  h.adults = {OnBenefit(30, 241'667)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 2'900'004);
+  // A = 498,20 − 202,52 = 295,68; B = 65 % × (710 − 498,20 = 211,80) = 137,67; C = 0 (below
+  // € 713,02); D = 27 % × (29.000,04 − 23.425 = 5.575,04) = 1.505,26 / 12 = 125,44 (official:
+  // 125,44). 295,68 + 137,67 − 125,44 = 307,91 → € 307.
+  EXPECT_EQ(r.huurtoeslag, 30'700);
+  // Net: tax 35,75 % × 29.000,04 = 10.367,51 − AHK 3.115 = 7.252,51; net 21.747,53 / 12
+  // = 1.812,29 > € 1.401,50 → no bijstand.
+  EXPECT_EQ(r.bijstand, 0);
+  // Zorgtoeslag: below the drempelinkomen € 29.736 → the maximum € 129.
+  EXPECT_EQ(r.zorgtoeslag, 12'900);
+  EXPECT_EQ(r.disposable, 181'229 + 30'700 + 12'900);
+}
+
+// "Berekening kindgebonden budget 2026" (TG0811Z61FD), rekenvoorbeeld: partners, children of 4
+// and 8, toetsingsinkomen € 45.000 → € 4.714,72 a year, € 392 a month (id 58790857023,
+// "child-budget-official-example-two-children-partners-2026").
+TEST_F(EngineCasesTest, OfficialKindgebondenBudgetTwoChildrenPartners) {
+  HouseholdFacts h;
+  h.adults = {OnBenefit(35, 375'000), Adult(34)};  // 12 × 3.750 = € 45.000 exactly
+  h.children = {Child(4), Child(8)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 4'500'000);
+  // Wkb art. 2: 2 × 2.580 = 5.160 − 7,6 % × (45.000 − 39.141 = 5.859) = 445,28(4) → 4.714,72;
+  // / 12 = 392,89 → € 392 (the official figures).
+  EXPECT_EQ(r.kindgebonden_budget, 39'200);
+  // Kinderbijslag: 295,07 + 358,30 = 653,37 per quarter / 3 = 217,79.
+  EXPECT_EQ(r.kinderbijslag, 21'779);
+  // Zorgtoeslag partners: 4.238 − (1.275,38 + 13,73 % × 15.264 = 2.095,75) = 866,87 → € 867
+  // / 12 = 72,25 → € 72 (official table: € 72 for € 44.501–45.000).
+  EXPECT_EQ(r.zorgtoeslag, 7'200);
+  // Net of € 45.000: tax 35,75 % × 38.883 = 13.900,67 + 37,56 % × 6.117 = 2.297,55 →
+  // 16.198,22; AHK 3.115 − 6,398 % × 15.264 (976,59) = 2.138,41; net 30.940,19 / 12
+  // = 2.578,35 > € 2.002,13 → no bijstand.
+  EXPECT_EQ(r.bijstand, 0);
+  EXPECT_EQ(r.disposable, 257'835 + 39'200 + 21'779 + 7'200);
+}
+
+// The same brochure: children of 13 and 16, partners, € 45.000 → age supplements € 724 + € 964
+// = € 1.688, € 6.402,72 a year, € 533 a month (id 58790857023,
+// "child-budget-official-example-age-increases-2026"; the facts file quotes "13 + 16 → +€ 1.688").
+TEST_F(EngineCasesTest, OfficialKindgebondenBudgetAgeSupplements) {
+  HouseholdFacts h;
+  h.adults = {OnBenefit(45, 375'000), Adult(44)};
+  h.children = {Child(13), Child(16)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 4'500'000);
+  // Wkb art. 2 lid 4–5: 5.160 + 724 + 964 = 6.848 − 445,28 = 6.402,72 / 12 = 533,56 → € 533.
+  EXPECT_EQ(r.kindgebonden_budget, 53'300);
+  // Kinderbijslag 12–17: 2 × 421,53 = 843,06 / 3 = 281,02.
+  EXPECT_EQ(r.kinderbijslag, 28'102);
+  EXPECT_EQ(r.zorgtoeslag, 7'200);
+  EXPECT_EQ(r.bijstand, 0);
+  EXPECT_EQ(r.disposable, 257'835 + 53'300 + 28'102 + 7'200);
+}
+
+// The same brochure: single parent, one child of 8, toetsingsinkomen € 30.000 → € 5.975,94 a
+// year, € 497 a month (id 58790857023, "child-budget-official-example-single-parent-2026").
+TEST_F(EngineCasesTest, OfficialKindgebondenBudgetSingleParent) {
+  HouseholdFacts h;
+  h.adults = {OnBenefit(36, 250'000)};  // 12 × 2.500 = € 30.000 exactly
+  h.children = {Child(8)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 3'000'000);
+  // Zorgtoeslag: 2.119 − (568,55 + 13,73 % × 264 = 36,25) = 1.514,20 → € 1.514 / 12 = 126,17
+  // → € 126 (official table: € 126 for € 29.501–30.000).
+  EXPECT_EQ(r.zorgtoeslag, 12'600);
+  // Kinderbijslag 6–11: 358,30 / 3 = 119,43.
+  EXPECT_EQ(r.kinderbijslag, 11'943);
+  // Net: 35,75 % × 30.000 = 10.725 − AHK (3.115 − 6,398 % × 264 = 16,89) 3.098,11 = 7.626,89;
+  // net 22.373,11 / 12 = 1.864,43 > € 1.401,50 → no bijstand.
+  EXPECT_EQ(r.bijstand, 0);
+  // DISCREPANCY: Wkb art. 2 with the alleenstaande-ouderkop: 5.996 − 7,6 % × (30.000 − 29.736
+  // = 264) = 20,06(4) → 5.975,94 a year; / 12 = 497,995 → the brochure pays € 497. The engine
+  // rounds 497,995 to 498,00 first (MonthlyFromYearly) and then to whole euros: € 498. (Reading
+  // Awir art. 14 lid 4 literally — yearly amount to whole euros, € 5.976 / 12 = 498 — would
+  // also give € 498; the brochure does not do that. The lead should decide which rule rules.)
+  GTEST_SKIP() << "DISCREPANCY: official KGB example € 497/month, engine € 498 (rounds the "
+                  "monthly amount to cents before rounding down to whole euros)";
+  EXPECT_EQ(r.kindgebonden_budget, 49'700);
+  EXPECT_EQ(r.disposable, 186'443 + 12'600 + 11'943 + 49'700);
+}
+
+// "Berekening kinderopvangtoeslag 2026" (TG0801Z61FD), rekenvoorbeeld 3: gastouderopvang,
+// 240 hours at € 8,25, toetsingsinkomen € 40.000 → 230 hours count, € 1.897,50 × 96 % =
+// € 1.821,60, paid € 1.821 (ids 70818876741 and 58790857023 "childcare-official-example-hour-cap").
+TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagHourCap) {
+  HouseholdFacts h;
+  // A single parent earning exactly € 40.000 incl. vakantiegeld: € 24,49 × 29 h 05 min × 52
+  // = 37.037,04(3); 8 % = 2.962,96; together 40.000,00.
+  h.adults = {AdultMinutes(31, 2'449, 29 * 60 + 5)};
+  h.children = {InCare(2, Childcare::kGastouder, 240, 825)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.gross_monthly_wage, 308'642);  // 37.037,04 / 12
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 4'000'000);
+  // Tax: 35,75 % × 38.883 = 13.900,67 + 37,56 % × 1.117 = 419,55 → 14.320,22. AHK 3.115 −
+  // 6,398 % × 10.264 (656,69) = 2.458,31; AK 5.300 + 1,95 % × (40.000 − 25.845 = 14.155)
+  // = 5.576,02; IACK 11,45 % × (40.000 − 6.239) = 3.865,63 → max 3.032. Tax paid 3.253,89;
+  // net 36.746,11 / 12 = 3.062,18.
+  EXPECT_EQ(r.net_wage, 306'218);
+  EXPECT_EQ(r.bijstand, 0);
+  // Zorgtoeslag: 2.119 − (568,55 + 13,73 % × 10.264 = 1.409,25) = 141,20 → € 141 / 12 = 11,75
+  // → € 11. KGB: 5.996 − 7,6 % × 10.264 (780,06) = 5.215,94 / 12 = 434,66 → € 434.
+  EXPECT_EQ(r.zorgtoeslag, 1'100);
+  EXPECT_EQ(r.kindgebonden_budget, 43'400);
+  EXPECT_EQ(r.kinderbijslag, 9'836);
+  // Costs of working: the full price, 240 × 8,25 = 1.980,00.
+  EXPECT_EQ(r.costs_of_working, 198'000);
+  // DISCREPANCY: Besluit kinderopvangtoeslag art. 8a (max 230 hours) and the brochure stap 7:
+  // 230 × 8,25 = 1.897,50 × 96 % = 1.821,60, paid in whole euros: € 1.821. The engine keeps
+  // the cents (€ 1.821,60), unlike zorgtoeslag, huurtoeslag and KGB (arith.h: the Dienst
+  // Toeslagen pays whole euros per month).
+  GTEST_SKIP() << "DISCREPANCY: kinderopvangtoeslag € 1.821,60 in the engine, € 1.821 paid "
+                  "(brochure rekenvoorbeeld 3): no rounding down to whole euros";
+  EXPECT_EQ(r.kinderopvangtoeslag, 182'100);
+  EXPECT_EQ(r.disposable, 306'218 + 1'100 + 43'400 + 9'836 + 182'100 - 198'000);
+}
+
+// The same brochure, rekenvoorbeeld 4: gastouder at € 9,52 an hour (above the maximum € 8,49),
+// 108 hours, joint toetsingsinkomen € 50.000 → 108 × 8,49 = 916,92 × 96 % = € 880,24, paid € 880
+// (ids 70818876741 and 58790857023 "childcare-official-example-childminder-rate-cap-2026").
+TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagHourlyRateCap) {
+  HouseholdFacts h;
+  // Partners earning € 50.000 together: 38 h × 14,71 × 52 = 29.066,96 + 2.325,36 = 31.392,32;
+  // € 24,85 × 13 h 20 min × 52 = 17.229,33 + 1.378,35 = 18.607,68; total 50.000,00.
+  h.adults = {Adult(33, 1'471, 38), AdultMinutes(32, 2'485, 13 * 60 + 20)};
+  h.children = {InCare(2, Childcare::kGastouder, 108, 952)};
+  IncomeResult r = Calc(h);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 5'000'000);
+  // Partner 1: tax 35,75 % × 31.392,32 = 11.222,75; AHK 3.115 − 6,398 % × 1.656,32 (105,97)
+  // = 3.009,03; AK 5.300 + 1,95 % × 5.547,32 (108,17) = 5.408,17; no IACK (the higher
+  // earner); net 28.586,77 / 12 = 2.382,23. Partner 2 (IACK, art. 8.14a: the lower earner
+  // with a child under 12): tax 6.652,25 ≤ AHK 3.115 + AK (996 + 31,009 % × 6.642,68 =
+  // 3.055,83) + IACK (11,45 % × 12.368,68 = 1.416,21) → no tax; net 18.607,68 / 12 = 1.550,64.
+  EXPECT_EQ(r.net_wage, 238'223 + 155'064);
+  EXPECT_EQ(r.bijstand, 0);
+  // Zorgtoeslag: 4.238 − (1.275,38 + 13,73 % × 20.264 = 2.782,25) = 180,37 → € 180 / 12 = 15
+  // (official table: € 15 for € 49.501–50.000). KGB: 2.580 − 7,6 % × 10.859 (825,28)
+  // = 1.754,72 / 12 = 146,23 → € 146. Kinderbijslag 98,36.
+  EXPECT_EQ(r.zorgtoeslag, 1'500);
+  EXPECT_EQ(r.kindgebonden_budget, 14'600);
+  EXPECT_EQ(r.kinderbijslag, 9'836);
+  EXPECT_EQ(r.costs_of_working, 102'816);  // 108 × 9,52, the full price
+  // DISCREPANCY: as above — 880,24 is paid as € 880; the engine keeps € 880,24.
+  GTEST_SKIP() << "DISCREPANCY: kinderopvangtoeslag € 880,24 in the engine, € 880 paid "
+                  "(brochure rekenvoorbeeld 4): no rounding down to whole euros";
+  EXPECT_EQ(r.kinderopvangtoeslag, 88'000);
+  EXPECT_EQ(r.disposable, 393'287 + 1'500 + 14'600 + 9'836 + 88'000 - 102'816);
+}
+
+// Rekenvoorbeelden 1 (one child, dagopvang 122 h × € 10,50, income € 60.000, 93,9 % → € 1.202)
+// and 2 (dagopvang 87 h × € 12,45 and BSO 65 h × € 10,10, income € 120.000 → € 1.162) lie
+// above € 56.412, where the rule-set holds no percentage: the engine must say so, never guess.
+TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagAboveTheTopBandIsUnimplemented) {
+  HouseholdFacts one;
+  // 31.392,32 + € 22,02 × 23 h 08 min × 52 (26.488,59 + 2.119,09 = 28.607,68) = 60.000,00.
+  one.adults = {Adult(33, 1'471, 38), AdultMinutes(32, 2'202, 23 * 60 + 8)};
+  one.children = {InCare(1, Childcare::kDagopvang, 122, 1'050)};
+  absl::StatusOr<IncomeResult> r1 = CalculateIncome(Rules2026(), one, false);
+  EXPECT_EQ(r1.status().code(), absl::StatusCode::kUnimplemented);
+
+  HouseholdFacts two;
+  // € 40 × 36 × 52 = 74.880 + 5.990,40 = 80.870,40; € 36,07 × 19 h 19 min × 52 = 36.231,11
+  // + 2.898,49 = 39.129,60; together 120.000,00.
+  two.adults = {Adult(40, 4'000, 36), AdultMinutes(39, 3'607, 19 * 60 + 19)};
+  two.children = {InCare(6, Childcare::kBso, 65, 1'010), InCare(2, Childcare::kDagopvang, 87, 1'245)};
+  absl::StatusOr<IncomeResult> r2 = CalculateIncome(Rules2026(), two, false);
+  EXPECT_EQ(r2.status().code(), absl::StatusCode::kUnimplemented);
+}
+
+// A published cap check (id 58790857023, "childcare-daycare-hourly-cap"): dagopvang at € 12 an
+// hour counts at the maximum € 11,23: 100 hours → € 1.123 of costs.
+TEST_F(EngineCasesTest, DagopvangAboveTheMaximumHourlyPrice) {
+  HouseholdFacts h;
+  // A single parent of a child of 1, 36 h at the minimum wage.
+  h.adults = {Adult(29, 1'471, 36)};
+  h.children = {InCare(1, Childcare::kDagopvang, 100, 1'200)};
+  IncomeResult r = Calc(h);
+  // Wage 27.537,12 + 2.202,97 = 29.740,09; tax 10.632,08 ≤ AHK 3.114,74 + AK 5.375,95 + IACK
+  // (11,45 % × 23.501,09 = 2.690,87) → no tax; net 29.740,09 / 12 = 2.478,34.
+  EXPECT_EQ(r.net_wage, 247'834);
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 2'974'009);
+  EXPECT_EQ(r.bijstand, 0);
+  EXPECT_EQ(r.zorgtoeslag, 12'900);  // 1.549,89 → € 1.550 / 12 = 129,17
+  // KGB: 5.996 − 7,6 % × 4,09 (0,31) = 5.995,69 / 12 = 499,64 → € 499.
+  EXPECT_EQ(r.kindgebonden_budget, 49'900);
+  EXPECT_EQ(r.kinderbijslag, 9'836);
+  EXPECT_EQ(r.costs_of_working, 120'000);  // the full price 100 × 12,00
+  // DISCREPANCY: Besluit kinderopvangtoeslag art. 4 (max € 11,23): 100 × 11,23 = 1.123 × 96 %
+  // = 1.078,08, paid € 1.078 (brochure stap 7); the engine keeps € 1.078,08.
+  GTEST_SKIP() << "DISCREPANCY: kinderopvangtoeslag € 1.078,08 in the engine, € 1.078 paid: "
+                  "no rounding down to whole euros";
+  EXPECT_EQ(r.kinderopvangtoeslag, 107'800);
+  EXPECT_EQ(r.disposable, 247'834 + 12'900 + 49'900 + 9'836 + 107'800 - 120'000);
+}
+
+// Official zorgtoeslag test vectors (id 58790857023): single, income € 29.500 → € 129 a month;
+// partners, joint income € 51.000 → € 3 a month.
+TEST_F(EngineCasesTest, OfficialZorgtoeslagVectors) {
+  HouseholdFacts single;
+  single.adults = {OnBenefit(30, 245'833)};  // 12 × 2.458,33 = 29.499,96
+  IncomeResult r1 = Calc(single);
+  EXPECT_EQ(r1.yearly_toetsingsinkomen, 2'949'996);
+  // Below the drempelinkomen: 2.119 − 568,55 = 1.550,45 → € 1.550 / 12 → € 129.
+  EXPECT_EQ(r1.zorgtoeslag, 12'900);
+
+  HouseholdFacts partners;
+  partners.adults = {OnBenefit(30, 425'000), Adult(30)};  // 12 × 4.250 = 51.000
+  IncomeResult r2 = Calc(partners);
+  EXPECT_EQ(r2.yearly_toetsingsinkomen, 5'100'000);
+  // 4.238 − (1.275,38 + 13,73 % × 21.264 = 2.919,55) = 43,07 → € 43 / 12 = 3,58 → € 3.
+  EXPECT_EQ(r2.zorgtoeslag, 300);
+  // Net of € 51.000: 13.900,67 + 37,56 % × 12.117 (4.551,15) = 18.451,82 − AHK (3.115 −
+  // 6,398 % × 21.264 = 1.360,47) 1.754,53 = 16.697,29; 34.302,71 / 12 = 2.858,56.
+  EXPECT_EQ(r2.disposable, 285'856 + 300);
+}
+
+// The official 2026 monthly zorgtoeslag table (Belastingdienst "Hoeveel zorgtoeslag kan ik
+// krijgen", transcribed in id 58790857023 monthlyTableSingle / monthlyTableWithPartner): the
+// amount for incomes up to each € 500 step. Each row is a household whose toetsingsinkomen is
+// the step or at most 8 cents below it (12 × a monthly benefit); assets of € 20.000 rule out
+// bijstand (Pw art. 34: € 8.000 / € 16.000) and are far below the zorgtoeslag limits.
+// Per row: Wzt art. 2 yearly amount Y = standaardpremie − normpremie, where normpremie =
+// 1,912 % (single) / 4,289 % (partners) × 29.736 (= 568,55 / 1.275,38) + 13,73 % × (TI −
+// 29.736); Awir art. 14 lid 4 → whole euros; / 12 rounded down. The rows where the yearly
+// rounding changes the result are in the next test.
+struct ZtRow {
+  bool partners;
+  std::int64_t benefit;  // cents a month
+  std::int64_t ti;       // cents a year, = 12 × benefit
+  std::int64_t monthly;  // expected, cents (the official table)
+};
+constexpr std::array<ZtRow, 64> kZtTable = {{
+    // single: 2.119 − 568,55 − 13,73 % × (TI − 29.736) = Y → € → /12
+    {false, 245'833, 2'949'996, 12'900},  // 1.550,45 → 1.550 → 129,17
+    {false, 250'000, 3'000'000, 12'600},  // −36,25 = 1.514,20 → 1.514 → 126,17
+    {false, 254'166, 3'049'992, 12'000},  // −104,89 = 1.445,56 → 1.446 → 120,50
+    {false, 258'333, 3'099'996, 11'400},  // −173,54 = 1.376,91 → 1.377 → 114,75
+    {false, 262'500, 3'150'000, 10'900},  // −242,20 = 1.308,25 → 1.308 → 109,00
+    {false, 266'666, 3'199'992, 10'300},  // −310,84 = 1.239,61 → 1.240 → 103,33
+    {false, 270'833, 3'249'996, 9'700},   // −379,49 = 1.170,96 → 1.171 → 97,58
+    {false, 275'000, 3'300'000, 9'100},   // −448,15 = 1.102,30 → 1.102 → 91,83
+    {false, 279'166, 3'349'992, 8'600},   // −516,79 = 1.033,66 → 1.034 → 86,17
+    {false, 283'333, 3'399'996, 8'000},   // −585,44 = 965,01 → 965 → 80,42
+    {false, 287'500, 3'450'000, 7'400},   // −654,10 = 896,35 → 896 → 74,67
+    {false, 295'833, 3'549'996, 6'300},   // −791,39 = 759,06 → 759 → 63,25
+    {false, 300'000, 3'600'000, 5'700},   // −860,05 = 690,40 → 690 → 57,50
+    {false, 304'166, 3'649'992, 5'100},   // −928,69 = 621,76 → 622 → 51,83
+    {false, 308'333, 3'699'996, 4'600},   // −997,34 = 553,11 → 553 → 46,08
+    {false, 312'500, 3'750'000, 4'000},   // −1.066,00 = 484,45 → 484 → 40,33
+    {false, 316'666, 3'799'992, 3'400},   // −1.134,64 = 415,81 → 416 → 34,67
+    {false, 320'833, 3'849'996, 2'800},   // −1.203,29 = 347,16 → 347 → 28,92
+    {false, 325'000, 3'900'000, 2'300},   // −1.271,95 = 278,50 → 279 → 23,25
+    {false, 329'166, 3'949'992, 1'700},   // −1.340,59 = 209,86 → 210 → 17,50
+    {false, 333'333, 3'999'996, 1'100},   // −1.409,24 = 141,21 → 141 → 11,75
+    {false, 337'500, 4'050'000, 600},     // −1.477,90 = 72,55 → 73 → 6,08
+    // partners: 4.238 − 1.275,38 − 13,73 % × (TI − 29.736) = Y → € → /12
+    {true, 245'833, 2'949'996, 24'600},  // 2.962,62 → 2.963 → 246,92
+    {true, 250'000, 3'000'000, 24'300},  // −36,25 = 2.926,37 → 2.926 → 243,83
+    {true, 254'166, 3'049'992, 23'800},  // −104,89 = 2.857,73 → 2.858 → 238,17
+    {true, 258'333, 3'099'996, 23'200},  // −173,54 = 2.789,08 → 2.789 → 232,42
+    {true, 262'500, 3'150'000, 22'600},  // −242,20 = 2.720,42 → 2.720 → 226,67
+    {true, 270'833, 3'249'996, 21'500},  // −379,49 = 2.583,13 → 2.583 → 215,25
+    {true, 275'000, 3'300'000, 20'900},  // −448,15 = 2.514,47 → 2.514 → 209,50
+    {true, 279'166, 3'349'992, 20'300},  // −516,79 = 2.445,83 → 2.446 → 203,83
+    {true, 283'333, 3'399'996, 19'800},  // −585,44 = 2.377,18 → 2.377 → 198,08
+    {true, 287'500, 3'450'000, 19'200},  // −654,10 = 2.308,52 → 2.309 → 192,42
+    {true, 291'666, 3'499'992, 18'600},  // −722,74 = 2.239,88 → 2.240 → 186,67
+    {true, 295'833, 3'549'996, 18'000},  // −791,39 = 2.171,23 → 2.171 → 180,92
+    {true, 300'000, 3'600'000, 17'500},  // −860,05 = 2.102,57 → 2.103 → 175,25
+    {true, 304'166, 3'649'992, 16'900},  // −928,69 = 2.033,93 → 2.034 → 169,50
+    {true, 308'333, 3'699'996, 16'300},  // −997,34 = 1.965,28 → 1.965 → 163,75
+    {true, 312'500, 3'750'000, 15'800},  // −1.066,00 = 1.896,62 → 1.897 → 158,08
+    {true, 316'666, 3'799'992, 15'200},  // −1.134,64 = 1.827,98 → 1.828 → 152,33
+    {true, 320'833, 3'849'996, 14'600},  // −1.203,29 = 1.759,33 → 1.759 → 146,58
+    {true, 325'000, 3'900'000, 14'000},  // −1.271,95 = 1.690,67 → 1.691 → 140,92
+    {true, 329'166, 3'949'992, 13'500},  // −1.340,59 = 1.622,03 → 1.622 → 135,17
+    {true, 333'333, 3'999'996, 12'900},  // −1.409,24 = 1.553,38 → 1.553 → 129,42
+    {true, 337'500, 4'050'000, 12'300},  // −1.477,90 = 1.484,72 → 1.485 → 123,75
+    {true, 341'666, 4'099'992, 11'800},  // −1.546,54 = 1.416,08 → 1.416 → 118,00
+    {true, 345'833, 4'149'996, 11'200},  // −1.615,19 = 1.347,43 → 1.347 → 112,25
+    {true, 350'000, 4'200'000, 10'600},  // −1.683,85 = 1.278,77 → 1.279 → 106,58
+    {true, 354'166, 4'249'992, 10'000},  // −1.752,49 = 1.210,13 → 1.210 → 100,83
+    {true, 358'333, 4'299'996, 9'500},   // −1.821,14 = 1.141,48 → 1.141 → 95,08
+    {true, 362'500, 4'350'000, 8'900},   // −1.889,80 = 1.072,82 → 1.073 → 89,42
+    {true, 366'666, 4'399'992, 8'300},   // −1.958,44 = 1.004,18 → 1.004 → 83,67
+    {true, 375'000, 4'500'000, 7'200},   // −2.095,75 = 866,87 → 867 → 72,25
+    {true, 379'166, 4'549'992, 6'600},   // −2.164,39 = 798,23 → 798 → 66,50
+    {true, 383'333, 4'599'996, 6'000},   // −2.233,04 = 729,58 → 730 → 60,83
+    {true, 387'500, 4'650'000, 5'500},   // −2.301,70 = 660,92 → 661 → 55,08
+    {true, 391'666, 4'699'992, 4'900},   // −2.370,34 = 592,28 → 592 → 49,33
+    {true, 395'833, 4'749'996, 4'300},   // −2.438,99 = 523,63 → 524 → 43,67
+    {true, 400'000, 4'800'000, 3'700},   // −2.507,65 = 454,97 → 455 → 37,92
+    {true, 404'166, 4'849'992, 3'200},   // −2.576,29 = 386,33 → 386 → 32,17
+    {true, 408'333, 4'899'996, 2'600},   // −2.644,94 = 317,68 → 318 → 26,50
+    {true, 412'500, 4'950'000, 2'000},   // −2.713,60 = 249,02 → 249 → 20,75
+    {true, 416'666, 4'999'992, 1'500},   // −2.782,24 = 180,38 → 180 → 15,00
+    {true, 420'833, 5'049'996, 900},     // −2.850,89 = 111,73 → 112 → 9,33
+    {true, 425'000, 5'100'000, 300},     // −2.919,55 = 43,07 → 43 → 3,58
+}};
+
+TEST_F(EngineCasesTest, ZorgtoeslagOfficialMonthlyTable) {
+  for (const ZtRow& row : kZtTable) {
+    SCOPED_TRACE(::testing::Message() << (row.partners ? "partners" : "single") << " TI "
+                                      << row.ti);
+    HouseholdFacts h;
+    h.adults = {OnBenefit(40, row.benefit)};
+    if (row.partners) h.adults.push_back(Adult(40));
+    h.assets = 2'000'000;
+    IncomeResult r = Calc(h);
+    EXPECT_EQ(r.yearly_toetsingsinkomen, row.ti);
+    EXPECT_EQ(r.bijstand, 0);
+    EXPECT_EQ(r.zorgtoeslag, row.monthly);
+  }
+}
+
+// The three rows of the same table where Awir art. 14 lid 4 (the yearly amount rounded to whole
+// euros) decides the month.
+TEST_F(EngineCasesTest, ZorgtoeslagOfficialTableRowsDecidedByAwirRounding) {
+  constexpr std::array<ZtRow, 3> rows = {{
+      // single up to € 35.000: 2.119 − 568,55 − 13,73 % × 5.263,92 (722,74) = 827,71 → € 828
+      // → / 12 = 69,00 → € 69 (table: € 69).
+      {false, 291'666, 3'499'992, 6'900},
+      // partners up to € 32.000: 4.238 − 1.275,38 − 13,73 % × 2.263,92 (310,84) = 2.651,78 →
+      // € 2.652 → / 12 = 221,00 → € 221 (table: € 221).
+      {true, 266'666, 3'199'992, 22'100},
+      // partners up to € 44.500: 4.238 − 1.275,38 − 13,73 % × 14.763,96 (2.027,09) = 935,53 →
+      // € 936 → / 12 = 78,00 → € 78 (table: € 78).
+      {true, 370'833, 4'449'996, 7'800},
+  }};
+  // DISCREPANCY: the engine divides the unrounded yearly amount by 12 (827,71 / 12 = 68,98 →
+  // € 68; 2.651,78 / 12 = 220,98 → € 220; 935,53 / 12 = 77,96 → € 77): € 1 below the official
+  // table in each of these rows, because it skips Awir art. 14 lid 4.
+  GTEST_SKIP() << "DISCREPANCY: zorgtoeslag € 68 / € 220 / € 77 in the engine, official table "
+                  "€ 69 / € 221 / € 78: the yearly amount is not rounded to whole euros first "
+                  "(Awir art. 14 lid 4)";
+  for (const ZtRow& row : rows) {
+    HouseholdFacts h;
+    h.adults = {OnBenefit(40, row.benefit)};
+    if (row.partners) h.adults.push_back(Adult(40));
+    h.assets = 2'000'000;
+    IncomeResult r = Calc(h);
+    EXPECT_EQ(r.yearly_toetsingsinkomen, row.ti);
+    EXPECT_EQ(r.zorgtoeslag, row.monthly);
+  }
+}
+
