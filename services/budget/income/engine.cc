@@ -117,7 +117,9 @@ std::int64_t Zorgtoeslag(const RuleParams& p, const HouseholdFacts& h, std::int6
       ApplyRate(p.zt_drempelinkomen,
                 partners ? p.zt_normpremie_rate_partners : p.zt_normpremie_rate_single) +
       ApplyRate(Positive(ti - p.zt_drempelinkomen), p.zt_phaseout_rate);
-  return FloorEuros(MonthlyFromYearly(Positive(premie - normpremie)));
+  // Awir art. 14 lid 4: the yearly amount rounded to whole euros; per month / 12, rounded
+  // down to whole euros (as the Belastingdienst's monthly table).
+  return FloorEuros(RoundEuros(Positive(premie - normpremie)) / 12);
 }
 
 std::int64_t Kgb(const RuleParams& p, const HouseholdFacts& h, std::int64_t ti,
@@ -143,7 +145,9 @@ std::int64_t Kgb(const RuleParams& p, const HouseholdFacts& h, std::int64_t ti,
   const std::int64_t threshold = partners ? p.kgb_threshold_partners : p.kgb_threshold_single;
   const std::int64_t yearly =
       Positive(max - ApplyRate(Positive(ti - threshold), p.kgb_phaseout_rate));
-  return FloorEuros(MonthlyFromYearly(yearly));
+  // Per month: the yearly amount / 12 rounded down to whole euros, without rounding to cents
+  // first (Dienst Toeslagen, Berekening kindgebonden budget 2026: € 5.975,94 → € 497).
+  return FloorEuros(yearly / 12);
 }
 
 std::int64_t Kinderbijslag(const RuleParams& p, const HouseholdFacts& h) {
@@ -225,7 +229,8 @@ absl::StatusOr<std::int64_t> Kinderopvangtoeslag(const RuleParams& p, const Hous
     const std::int64_t hours = std::min<std::int64_t>(c.childcare_hours_per_month, p.kot_max_hours);
     toeslag += ApplyRate(hours * std::min(c.childcare_hourly_price, max_rate), p.kot_rate_top);
   }
-  return toeslag;
+  // Paid in whole euros per month (Berekening kinderopvangtoeslag 2026, stap 7).
+  return FloorEuros(toeslag);
 }
 
 }  // namespace
@@ -363,10 +368,11 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
     net_income_month += MonthlyFromYearly(tax[i].Net());
     const std::int64_t net_wage_month = MonthlyFromYearly(tax[i].NetWage());
     if (net_wage_month <= 0) continue;
+    if (a.age < p.pw_vrijlating_min_age) continue;            // art. 31 lid 5: not under 27
     if (a.vrijlating_months_used < p.pw_vrijlating_months) {  // art. 31 lid 2 n
       vrijlating += std::min(p.pw_vrijlating_max, ApplyRate(net_wage_month, p.pw_vrijlating_rate));
-    }
-    if (single_parent && a.sp_vrijlating_months_used < p.pw_sp_vrijlating_months) {  // lid 2 r
+    } else if (single_parent && a.sp_vrijlating_months_used < p.pw_sp_vrijlating_months) {
+      // Lid 2 r: a single parent, once the six months of onderdeel n have passed (r, 2°).
       vrijlating +=
           std::min(p.pw_sp_vrijlating_max, ApplyRate(net_wage_month, p.pw_sp_vrijlating_rate));
     }

@@ -97,6 +97,7 @@ const ParamSpec kSpecs[] = {
     {"pw.vrijlating_rate", Unit::kRatio, &RuleParams::pw_vrijlating_rate},
     {"pw.vrijlating_max", Unit::kEurPerMonth, &RuleParams::pw_vrijlating_max},
     {"pw.vrijlating_months", Unit::kMonths, &RuleParams::pw_vrijlating_months},
+    {"pw.vrijlating_min_age", Unit::kYears, &RuleParams::pw_vrijlating_min_age},
     {"pw.sp_vrijlating_rate", Unit::kRatio, &RuleParams::pw_sp_vrijlating_rate},
     {"pw.sp_vrijlating_max", Unit::kEurPerMonth, &RuleParams::pw_sp_vrijlating_max},
     {"pw.sp_vrijlating_months", Unit::kMonths, &RuleParams::pw_sp_vrijlating_months},

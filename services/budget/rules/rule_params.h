@@ -125,6 +125,7 @@ struct RuleParams {
   std::int64_t pw_vrijlating_rate = 0;    // art. 31 lid 2 n
   std::int64_t pw_vrijlating_max = 0;     // cents/month
   std::int64_t pw_vrijlating_months = 0;
+  std::int64_t pw_vrijlating_min_age = 0;  // years; art. 31 lid 5: n and r not under this age
   std::int64_t pw_sp_vrijlating_rate = 0;  // art. 31 lid 2 r
   std::int64_t pw_sp_vrijlating_max = 0;
   std::int64_t pw_sp_vrijlating_months = 0;

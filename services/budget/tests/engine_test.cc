@@ -2,8 +2,9 @@
 // hand from the published parameters (data/rules/nl/2026-01.yaml, sources there) and the
 // rule cited next to it; none was taken from running the code. Rounding convention
 // (engine.h / arith.h): a percentage of a cents amount is rounded half up to the cent;
-// yearly → monthly /12 rounded to the cent; zorgtoeslag, huurtoeslag and kindgebonden budget
-// per month are rounded down to whole euros.
+// yearly → monthly /12 rounded to the cent; zorgtoeslag per year rounded to whole euros (Awir
+// art. 14 lid 4), per month rounded down; huurtoeslag, kindgebonden budget and
+// kinderopvangtoeslag per month rounded down to whole euros.
 #include "services/budget/income/engine.h"
 
 #include <gmock/gmock.h>
@@ -190,19 +191,19 @@ TEST_F(EngineTest, SingleParentPartTimeWithVrijlating) {
   // credits AHK 3.115 + AK (996 + 31,009 % × 7.861,73 = 3.433,83) + IACK 1.555,80 exceed it:
   // no tax (art. 8.1). Net 19.826,73 / 12 = 1.652,23.
   EXPECT_EQ(r.net_wage, 165'223);
-  // Vrijlating: 25 % × 1.652,23 = 413,06 → max € 285 (art. 31 lid 2 n); single parent with a
-  // child under 12: 12,5 % = 206,53 → max € 177,66 (lid 2 r). Counted 1.652,23 − 462,66
-  // = 1.189,57; bijstand 1.401,50 − 1.189,57 = 211,93.
-  EXPECT_EQ(r.bijstand_vrijlating, 28'500 + 17'766);
-  EXPECT_EQ(r.bijstand, 21'193);
-  // Toetsingsinkomen: the bijstand (12 × 211,93 = 2.543,16) stays untaxed because the
-  // credits still exceed the tax: 19.826,73 + 2.543,16 = 22.369,89.
-  EXPECT_EQ(r.yearly_toetsingsinkomen, 2'236'989);
+  // Vrijlating (age 32 ≥ 27, art. 31 lid 5): 25 % × 1.652,23 = 413,06 → max € 285
+  // (art. 31 lid 2 n). The single-parent 12,5 % (lid 2 r) starts only after the six months of
+  // n (r, 2°): not yet. Counted 1.652,23 − 285 = 1.367,23; bijstand 1.401,50 − 1.367,23 = 34,27.
+  EXPECT_EQ(r.bijstand_vrijlating, 28'500);
+  EXPECT_EQ(r.bijstand, 3'427);
+  // Toetsingsinkomen: the bijstand (12 × 34,27 = 411,24) stays untaxed because the credits
+  // still exceed the tax: 19.826,73 + 411,24 = 20.237,97.
+  EXPECT_EQ(r.yearly_toetsingsinkomen, 2'023'797);
   EXPECT_EQ(r.zorgtoeslag, 12'900);
   EXPECT_EQ(r.kindgebonden_budget, 71'400);
   EXPECT_EQ(r.kinderbijslag, 21'779);
   EXPECT_EQ(r.huurtoeslag, 42'800);  // income below the € 31.500 ijkpunt
-  EXPECT_EQ(r.disposable, 165'223 + 21'193 + 12'900 + 71'400 + 21'779 + 42'800);
+  EXPECT_EQ(r.disposable, 165'223 + 3'427 + 12'900 + 71'400 + 21'779 + 42'800);
 }
 
 // Case 5: couple, 35 and 36, children of 3 and 7; one works 36 h at € 19,12 (1,3 × WML),
