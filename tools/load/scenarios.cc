@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "tools/load/budget_scenarios.h"
 #include "tools/load/echo.h"
 #include "tools/load/scenario.h"
 
@@ -23,6 +24,7 @@ void MustAdd(const absl::Status& status) {
 ScenarioRegistry BuiltinScenarios() {
   ScenarioRegistry registry;
   MustAdd(AddEchoScenario(registry));
+  MustAdd(AddBudgetScenarios(registry));
   return registry;
 }
 

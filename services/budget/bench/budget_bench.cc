@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/budget/api/budget_logic.h"
+#include "services/budget/api/sample_household.h"
 
 namespace kompas::budget {
 namespace {
@@ -24,29 +25,7 @@ std::shared_ptr<const BudgetData> Data() {
   return data;
 }
 
-// A single parent with two children, working 24 h at the minimum wage, renting.
-tv1::Household Household() {
-  tv1::Household h;
-  h.set_gemeente_code("GM0014");
-  tv1::Adult* a = h.add_adults();
-  a->mutable_birth_date()->set_year(1992);
-  a->mutable_birth_date()->set_month(4);
-  a->mutable_birth_date()->set_day(12);
-  a->mutable_gross_hourly_wage()->set_cents(1471);
-  a->set_minutes_per_week(24 * 60);
-  a->mutable_health_premium()->set_cents(15'900);
-  for (int year : {2021, 2016}) {
-    tv1::Date* d = h.add_children()->mutable_birth_date();
-    d->set_year(year);
-    d->set_month(3);
-    d->set_day(1);
-  }
-  h.mutable_housing()->set_tenure(tv1::HOUSING_TENURE_RENTED);
-  h.mutable_housing()->set_self_contained(true);
-  h.mutable_housing()->mutable_bare_rent()->set_cents(68'000);
-  h.mutable_housing()->mutable_energy()->set_cents(16'000);
-  return h;
-}
+tv1::Household Household() { return SampleHousehold(); }
 
 void SetRuleDate(tv1::Date* d) {
   d->set_year(2026);

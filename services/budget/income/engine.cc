@@ -160,6 +160,28 @@ std::int64_t Kinderbijslag(const RuleParams& p, const HouseholdFacts& h) {
   return DivRound(per_quarter, 3);
 }
 
+// WHT art. 21 lid 2: the monthly reduction for income above the inkomensijkpunt.
+struct HuurtoeslagIncome {
+  std::int64_t ijkpunt = 0;    // cents per year
+  std::int64_t reduction = 0;  // cents per month
+};
+
+HuurtoeslagIncome HuurtoeslagIncomeCorrection(const RuleParams& p, int persons,
+                                              std::int64_t rekeninkomen) {
+  const bool one_person = persons == 1;
+  const std::int64_t ijkpunt = one_person ? p.ht_inkomensijkpunt_1 : p.ht_inkomensijkpunt_2plus;
+  const std::int64_t afbouw = one_person ? p.ht_afbouw_rate_1 : p.ht_afbouw_rate_2plus;
+  return {ijkpunt, DivRound(ApplyRate(Positive(rekeninkomen - ijkpunt), afbouw), 12)};
+}
+
+// "13,73 %" from parts per million.
+std::string FormatPercent(std::int64_t ppm) {
+  std::string digits = absl::StrCat(ppm / 10'000, ",", absl::StrFormat("%02d", (ppm / 100) % 100));
+  if (digits.size() > 3 && digits.substr(digits.size() - 3) == ",00")
+    digits.resize(digits.size() - 3);
+  return digits + " %";
+}
+
 std::int64_t Huurtoeslag(const RuleParams& p, const HouseholdFacts& h, std::int64_t rekeninkomen,
                          std::vector<NoticeOut>& notices) {
   if (!h.rents || h.bare_rent <= 0) return 0;
@@ -199,9 +221,7 @@ std::int64_t Huurtoeslag(const RuleParams& p, const HouseholdFacts& h, std::int6
     b = ApplyRate(Positive(std::min(rent, aftop) - kwal), p.ht_rate_band2);
     c = ApplyRate(Positive(std::min(rent, p.ht_max_huurgrens) - aftop), p.ht_rate_band3);
   }
-  const std::int64_t ijkpunt = one_person ? p.ht_inkomensijkpunt_1 : p.ht_inkomensijkpunt_2plus;
-  const std::int64_t afbouw = one_person ? p.ht_afbouw_rate_1 : p.ht_afbouw_rate_2plus;
-  const std::int64_t d = DivRound(ApplyRate(Positive(rekeninkomen - ijkpunt), afbouw), 12);
+  const std::int64_t d = HuurtoeslagIncomeCorrection(p, persons, rekeninkomen).reduction;
   return FloorEuros(Positive(a + b + c - d));
 }
 
@@ -480,18 +500,41 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
       r.lines.push_back({c, 0, amount, std::move(text), &meta, meta.estimated});
     };
     const std::string ti_text = FormatEuro(ti);
+    // Each toeslag line says why it is what it is: full, or reduced because the income lies
+    // above the threshold of its law.
+    const bool partners = h.adults.size() == 2;
     add(Component::kZorgtoeslag, r.zorgtoeslag,
-        absl::StrCat("Zorgtoeslag bij een toetsingsinkomen van ", ti_text, " per jaar."),
+        ti > p.zt_drempelinkomen
+            ? absl::StrCat("Je zorgtoeslag is lager dan het maximum omdat het inkomen (", ti_text,
+                           " per jaar) boven ", FormatEuro(p.zt_drempelinkomen),
+                           " komt: elke euro daarboven kost ", FormatPercent(p.zt_phaseout_rate),
+                           " zorgtoeslag (Wet op de zorgtoeslag, art. 2).")
+            : absl::StrCat("Je krijgt de volle zorgtoeslag: het inkomen (", ti_text,
+                           " per jaar) blijft onder ", FormatEuro(p.zt_drempelinkomen),
+                           " (Wet op de zorgtoeslag, art. 2)."),
         rules.Meta(&RuleParams::zt_standaardpremie));
+    const HuurtoeslagIncome ht = HuurtoeslagIncomeCorrection(p, Persons(h), rekeninkomen);
     add(Component::kHuurtoeslag, r.huurtoeslag,
-        absl::StrCat("Huurtoeslag bij een kale huur van ", FormatEuro(h.bare_rent),
-                     " en een inkomen van ", FormatEuro(rekeninkomen), " per jaar."),
+        ht.reduction > 0
+            ? absl::StrCat("Je huurtoeslag daalt met ", FormatEuro(ht.reduction),
+                           " per maand omdat het inkomen (", FormatEuro(rekeninkomen),
+                           " per jaar) boven ", FormatEuro(ht.ijkpunt),
+                           " komt (Wet op de huurtoeslag, art. 21).")
+            : absl::StrCat("Huurtoeslag bij een kale huur van ", FormatEuro(h.bare_rent),
+                           "; het inkomen blijft onder ", FormatEuro(ht.ijkpunt),
+                           ", dus geen verlaging (Wet op de huurtoeslag, art. 21)."),
         rules.Meta(&RuleParams::ht_basishuur_1));
+    const std::int64_t kgb_threshold = partners ? p.kgb_threshold_partners : p.kgb_threshold_single;
     add(Component::kKindgebondenBudget, r.kindgebonden_budget,
-        absl::StrCat("Kindgebonden budget voor ", h.children.size(),
-                     h.children.size() == 1 ? " kind" : " kinderen",
-                     h.single() ? ", met de toeslag voor alleenstaande ouders" : "",
-                     ", bij een toetsingsinkomen van ", ti_text, " per jaar."),
+        absl::StrCat(
+            "Kindgebonden budget voor ", h.children.size(),
+            h.children.size() == 1 ? " kind" : " kinderen",
+            h.single() ? ", met de toeslag voor alleenstaande ouders" : "",
+            ti > kgb_threshold
+                ? absl::StrCat("; lager omdat het inkomen boven ", FormatEuro(kgb_threshold),
+                               " komt (", FormatPercent(p.kgb_phaseout_rate), " van het meerdere)")
+                : "",
+            " (Wet op het kindgebonden budget, art. 2)."),
         rules.Meta(&RuleParams::kgb_per_child));
     add(Component::kKinderbijslag, r.kinderbijslag,
         "Kinderbijslag: het bedrag per kwartaal naar leeftijd, hier per maand.",
