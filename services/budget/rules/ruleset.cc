@@ -10,50 +10,15 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/budget/rules/decimal.h"
+#include "services/budget/rules/yaml_fields.h"
 
 namespace kompas::budget {
 namespace {
 
-// "file:line: path: message" with the 1-based line of `node`.
-absl::Status At(absl::string_view file, const YAML::Node& node, absl::string_view path,
-                absl::string_view what) {
-  // An absent key has no position: callers pass the enclosing node then.
-  const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-  return absl::InvalidArgumentError(absl::StrCat(file, ":", line, ": ", path, ": ", what));
-}
-
-// The scalar under `key` of `parent`; a missing key is reported at the parent's line.
-absl::StatusOr<std::string> Scalar(absl::string_view file, const YAML::Node& parent,
-                                   const char* key, absl::string_view path) {
-  const YAML::Node node = parent[key];
-  if (!node.IsDefined() || node.IsNull()) return At(file, parent, path, "is required");
-  if (!node.IsScalar()) return At(file, node, path, "must be a single value");
-  return node.Scalar();
-}
-
-absl::StatusOr<absl::CivilDay> Day(absl::string_view file, const YAML::Node& parent,
-                                   const char* key, absl::string_view path) {
-  absl::StatusOr<std::string> text = Scalar(file, parent, key, path);
-  if (!text.ok()) return text.status();
-  const YAML::Node node = parent[key];
-  absl::CivilDay day;
-  if (text->size() != 10 || !absl::ParseCivilTime(*text, &day) ||
-      absl::FormatCivilTime(day) != *text) {
-    return At(file, node, path, "must be a date YYYY-MM-DD");
-  }
-  return day;
-}
-
-absl::Status CheckKeys(absl::string_view file, const YAML::Node& map, absl::string_view path,
-                       std::initializer_list<absl::string_view> allowed) {
-  for (const auto& kv : map) {
-    const std::string key = kv.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return At(file, kv.first, path, absl::StrCat("unknown key '", key, "'"));
-    }
-  }
-  return absl::OkStatus();
-}
+using yaml::At;
+using yaml::CheckKeys;
+using yaml::Day;
+using yaml::Scalar;
 
 absl::Status ParseParameter(absl::string_view file, const YAML::Node& key_node,
                             const YAML::Node& node, RuleSet& rs, std::vector<bool>& seen) {

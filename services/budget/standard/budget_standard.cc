@@ -8,9 +8,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/budget/rules/decimal.h"
+#include "services/budget/rules/yaml_fields.h"
 
 namespace kompas::budget {
 namespace {
+
+using yaml::At;
+using yaml::Bool;
+using yaml::CheckKeys;
+using yaml::Decimal;
+using yaml::Int;
+using yaml::RequireMap;
+using yaml::Scalar;
+using yaml::Text;
 
 // Sanity bounds that also keep every product below in int64: amounts at most € 1.000.000 a month,
 // equivalence factors ≤ 10.00, CPI factors ≤ 10.000000.
@@ -18,92 +28,6 @@ constexpr std::int64_t kMaxAmountCents = 100'000'000;
 constexpr std::int64_t kMaxCbsFactor = 1'000;       // hundredths
 constexpr std::int64_t kMaxCpiFactor = 10'000'000;  // millionths
 constexpr std::int64_t kPpm = 1'000'000;
-
-// "file:line: path: message" with the 1-based line of `node`.
-absl::Status At(absl::string_view file, const YAML::Node& node, absl::string_view path,
-                absl::string_view what) {
-  // An absent key has no position: callers pass the enclosing node then.
-  const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-  return absl::InvalidArgumentError(absl::StrCat(file, ":", line, ": ", path, ": ", what));
-}
-
-// The scalar under `key` of `parent`; a missing key is reported at the parent's line.
-absl::StatusOr<std::string> Scalar(absl::string_view file, const YAML::Node& parent,
-                                   const char* key, absl::string_view path) {
-  const YAML::Node node = parent[key];
-  if (!node.IsDefined() || node.IsNull()) return At(file, parent, path, "is required");
-  if (!node.IsScalar()) return At(file, node, path, "must be a single value");
-  return node.Scalar();
-}
-
-// A required, non-empty text.
-absl::StatusOr<std::string> Text(absl::string_view file, const YAML::Node& parent, const char* key,
-                                 absl::string_view path) {
-  absl::StatusOr<std::string> text = Scalar(file, parent, key, path);
-  if (!text.ok()) return text.status();
-  if (text->empty()) return At(file, parent[key], path, "must not be empty");
-  return text;
-}
-
-absl::StatusOr<bool> Bool(absl::string_view file, const YAML::Node& parent, const char* key,
-                          absl::string_view path) {
-  absl::StatusOr<std::string> text = Scalar(file, parent, key, path);
-  if (!text.ok()) return text.status();
-  if (*text != "true" && *text != "false") {
-    return At(file, parent[key], path, "must be true or false");
-  }
-  return *text == "true";
-}
-
-// An integer written with digits only, within [lo, hi].
-absl::StatusOr<int> Int(absl::string_view file, const YAML::Node& parent, const char* key,
-                        absl::string_view path, int lo, int hi) {
-  absl::StatusOr<std::string> text = Scalar(file, parent, key, path);
-  if (!text.ok()) return text.status();
-  const bool digits =
-      !text->empty() && text->size() <= 9 &&
-      std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits)
-    return At(file, parent[key], path, absl::StrCat("'", *text, "' is not a whole number"));
-  const int value = std::stoi(*text);
-  if (value < lo || value > hi) {
-    return At(file, parent[key], path, absl::StrCat("must lie between ", lo, " and ", hi));
-  }
-  return value;
-}
-
-// A non-negative exact decimal with at most `scale` decimals, as an integer × 10^scale, at most
-// `max`.
-absl::StatusOr<std::int64_t> Decimal(absl::string_view file, const YAML::Node& parent,
-                                     const char* key, absl::string_view path, int scale,
-                                     std::int64_t max) {
-  absl::StatusOr<std::string> text = Scalar(file, parent, key, path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<std::int64_t> value = ParseScaledDecimal(*text, scale);
-  if (!value.ok()) return At(file, parent[key], path, value.status().message());
-  if (*value < 0) return At(file, parent[key], path, "must not be negative");
-  if (*value > max) return At(file, parent[key], path, "is implausibly large");
-  return value;
-}
-
-absl::Status CheckKeys(absl::string_view file, const YAML::Node& map, absl::string_view path,
-                       const std::vector<std::string>& allowed) {
-  for (const auto& kv : map) {
-    const std::string key = kv.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return At(file, kv.first, path, absl::StrCat("unknown key '", key, "'"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RequireMap(absl::string_view file, const YAML::Node& parent, const char* key,
-                        absl::string_view path) {
-  const YAML::Node node = parent[key];
-  if (!node.IsDefined() || node.IsNull()) return At(file, parent, path, "is required");
-  if (!node.IsMap()) return At(file, node, path, "must be a mapping");
-  return absl::OkStatus();
-}
 
 // value × factor / denominator, rounded half up (all operands non-negative and bounded).
 std::int64_t MulRoundHalfUp(std::int64_t value, std::int64_t factor, std::int64_t denominator) {
