@@ -225,29 +225,61 @@ std::int64_t Huurtoeslag(const RuleParams& p, const HouseholdFacts& h, std::int6
   return FloorEuros(Positive(a + b + c - d));
 }
 
-absl::StatusOr<std::int64_t> Kinderopvangtoeslag(const RuleParams& p, const HouseholdFacts& h,
+absl::StatusOr<std::int64_t> Kinderopvangtoeslag(const RuleSet& rules, const HouseholdFacts& h,
                                                  std::int64_t ti, std::int64_t* full_cost) {
+  const RuleParams& p = rules.params;
   *full_cost = 0;
   const bool all_work = std::all_of(h.adults.begin(), h.adults.end(),
                                     [](const AdultFacts& a) { return a.working(); });
   if (!all_work) return 0;
+  auto max_rate = [&](const ChildFacts& c) {
+    return c.childcare == Childcare::kDagopvang ? p.kot_max_rate_dagopvang
+           : c.childcare == Childcare::kBso     ? p.kot_max_rate_bso
+                                                : p.kot_max_rate_gastouder;
+  };
+  auto hours = [&](const ChildFacts& c) {
+    return std::min<std::int64_t>(c.childcare_hours_per_month, p.kot_max_hours);
+  };
+  // The percentages for this income: from the table when the rule-set has one, else only the
+  // top rate up to its income limit.
+  std::int64_t first_rate = p.kot_rate_top;
+  std::int64_t next_rate = p.kot_rate_top;
+  if (rules.kot_table != nullptr) {
+    const KotBand* band = &rules.kot_table->rows.front();
+    for (const KotBand& b : rules.kot_table->rows) {
+      if (b.income_from <= ti) band = &b;
+    }
+    first_rate = band->first_child;
+    next_rate = band->next_child;
+  } else if (ti > p.kot_rate_top_income_upper &&
+             std::any_of(h.children.begin(), h.children.end(), [](const ChildFacts& c) {
+               return c.childcare != Childcare::kNone && c.childcare_hours_per_month > 0;
+             })) {
+    return absl::UnimplementedError(absl::StrCat(
+        "kinderopvangtoeslag above a toetsingsinkomen of ", FormatEuro(p.kot_rate_top_income_upper),
+        " is not covered for this period: its rule-set has no percentage table"));
+  }
+  // The "first child" gets the first-child percentage: the child with the most subsidised
+  // hours, then the highest subsidised cost (Besluit kinderopvangtoeslag; Berekening 2026,
+  // stap 3).
+  const ChildFacts* first = nullptr;
+  for (const ChildFacts& c : h.children) {
+    if (c.childcare == Childcare::kNone || c.childcare_hours_per_month <= 0) continue;
+    if (first == nullptr || hours(c) > hours(*first) ||
+        (hours(c) == hours(*first) &&
+         hours(c) * std::min(c.childcare_hourly_price, max_rate(c)) >
+             hours(*first) * std::min(first->childcare_hourly_price, max_rate(*first)))) {
+      first = &c;
+    }
+  }
   std::int64_t toeslag = 0;
   for (const ChildFacts& c : h.children) {
     if (c.childcare == Childcare::kNone || c.childcare_hours_per_month <= 0) continue;
     *full_cost += c.childcare_hours_per_month * c.childcare_hourly_price;
-    if (ti > p.kot_rate_top_income_upper) {
-      return absl::UnimplementedError(
-          absl::StrCat("kinderopvangtoeslag above a toetsingsinkomen of ",
-                       FormatEuro(p.kot_rate_top_income_upper),
-                       " is not covered yet: the rule-set holds only the top rate of the table"));
-    }
     // Wet kinderopvang art. 1.7 and the Besluit kinderopvangtoeslag: the hours up to the
     // maximum, priced at most at the maximum hourly rate, times the percentage for the income.
-    const std::int64_t max_rate = c.childcare == Childcare::kDagopvang ? p.kot_max_rate_dagopvang
-                                  : c.childcare == Childcare::kBso     ? p.kot_max_rate_bso
-                                                                       : p.kot_max_rate_gastouder;
-    const std::int64_t hours = std::min<std::int64_t>(c.childcare_hours_per_month, p.kot_max_hours);
-    toeslag += ApplyRate(hours * std::min(c.childcare_hourly_price, max_rate), p.kot_rate_top);
+    toeslag += ApplyRate(hours(c) * std::min(c.childcare_hourly_price, max_rate(c)),
+                         &c == first ? first_rate : next_rate);
   }
   // Paid in whole euros per month (Berekening kinderopvangtoeslag 2026, stap 7).
   return FloorEuros(toeslag);
@@ -428,7 +460,7 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
   r.kinderbijslag = Kinderbijslag(p, h);
   r.huurtoeslag = Huurtoeslag(p, h, rekeninkomen, r.notices);
   std::int64_t childcare_cost = 0;
-  absl::StatusOr<std::int64_t> kot = Kinderopvangtoeslag(p, h, ti, &childcare_cost);
+  absl::StatusOr<std::int64_t> kot = Kinderopvangtoeslag(rules, h, ti, &childcare_cost);
   if (!kot.ok()) return kot.status();
   r.kinderopvangtoeslag = *kot;
   std::int64_t commute = 0;
@@ -540,7 +572,8 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
         "Kinderbijslag: het bedrag per kwartaal naar leeftijd, hier per maand.",
         rules.Meta(&RuleParams::akw_quarter_0_5));
     add(Component::kKinderopvangtoeslag, r.kinderopvangtoeslag,
-        "Kinderopvangtoeslag: 96 % van de opvangkosten tot het maximale uurtarief.",
+        "Kinderopvangtoeslag: een percentage van de opvangkosten tot het maximale uurtarief, "
+        "naar inkomen (Wet kinderopvang, art. 1.7).",
         rules.Meta(&RuleParams::kot_rate_top));
     add(Component::kBijstand, r.bijstand,
         absl::StrCat("Bijstand: de norm van ", FormatEuro(*norm), " min het inkomen dat meetelt",

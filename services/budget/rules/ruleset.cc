@@ -156,6 +156,87 @@ absl::StatusOr<RuleSet> ParseRuleSet(absl::string_view yaml, absl::string_view f
   return rs;
 }
 
+absl::StatusOr<KotTable> ParseKotTable(absl::string_view yaml, absl::string_view file_name) {
+  YAML::Node root;
+  try {  // yaml-cpp reports syntax errors by throwing; they end here.
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
+  }
+  if (!root.IsMap()) return At(file_name, root, "(top)", "must be a mapping");
+  if (absl::Status s = CheckKeys(file_name, root, "(top)",
+                                 {"table", "valid_from", "valid_until", "source", "legal_basis",
+                                  "estimated", "derivation", "rows"});
+      !s.ok()) {
+    return s;
+  }
+  KotTable t;
+  t.file_name = std::string(file_name);
+  absl::StatusOr<std::string> name = Scalar(file_name, root, "table", "table");
+  if (!name.ok()) return name.status();
+  if (*name != "kot.percentages")
+    return At(file_name, root["table"], "table", "must be kot.percentages");
+  absl::StatusOr<absl::CivilDay> from = Day(file_name, root, "valid_from", "valid_from");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<absl::CivilDay> until = Day(file_name, root, "valid_until", "valid_until");
+  if (!until.ok()) return until.status();
+  if (*until < *from)
+    return At(file_name, root["valid_until"], "valid_until", "precedes valid_from");
+  t.valid_from = *from;
+  t.valid_until = *until;
+  absl::StatusOr<std::string> source = yaml::Text(file_name, root, "source", "source");
+  if (!source.ok()) return source.status();
+  t.source = *source;
+  absl::StatusOr<std::string> basis = yaml::Text(file_name, root, "legal_basis", "legal_basis");
+  if (!basis.ok()) return basis.status();
+  t.legal_basis = *basis;
+  if (root["estimated"].IsDefined()) {
+    absl::StatusOr<bool> est = yaml::Bool(file_name, root, "estimated", "estimated");
+    if (!est.ok()) return est.status();
+    t.estimated = *est;
+  }
+  if (t.estimated) {
+    absl::StatusOr<std::string> how = yaml::Text(file_name, root, "derivation", "derivation");
+    if (!how.ok()) return how.status();
+    t.derivation = *how;
+  }
+  const YAML::Node rows = root["rows"];
+  if (!rows.IsDefined() || !rows.IsSequence() || rows.size() == 0) {
+    return At(file_name, rows.IsDefined() ? rows : root, "rows", "must be a non-empty list");
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const YAML::Node row = rows[i];
+    const std::string path = absl::StrCat("rows[", i, "]");
+    if (!row.IsMap())
+      return At(file_name, row, path, "must be {income_from, first_child, next_child}");
+    if (absl::Status s =
+            CheckKeys(file_name, row, path, {"income_from", "first_child", "next_child"});
+        !s.ok()) {
+      return s;
+    }
+    KotBand band;
+    absl::StatusOr<std::int64_t> income =
+        yaml::Decimal(file_name, row, "income_from", path + ".income_from", 2, 100'000'000'00);
+    if (!income.ok()) return income.status();
+    absl::StatusOr<std::int64_t> first =
+        yaml::Decimal(file_name, row, "first_child", path + ".first_child", 6, 1'000'000);
+    if (!first.ok()) return first.status();
+    absl::StatusOr<std::int64_t> next =
+        yaml::Decimal(file_name, row, "next_child", path + ".next_child", 6, 1'000'000);
+    if (!next.ok()) return next.status();
+    band = {*income, *first, *next};
+    if (i == 0 && band.income_from != 0) {
+      return At(file_name, row, path + ".income_from", "the first band must start at 0");
+    }
+    if (i > 0 && band.income_from <= t.rows.back().income_from) {
+      return At(file_name, row, path + ".income_from", "bands must ascend");
+    }
+    t.rows.push_back(band);
+  }
+  return t;
+}
+
 absl::StatusOr<RuleBook> RuleBook::Create(std::vector<RuleSet> rule_sets) {
   if (rule_sets.empty()) return absl::InvalidArgumentError("no rule-sets given");
   std::sort(rule_sets.begin(), rule_sets.end(),
@@ -202,6 +283,34 @@ absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
     absl::StatusOr<RuleSet> rs = ParseRuleSet(buf.str(), path.string());
     if (!rs.ok()) return rs.status();
     sets.push_back(*std::move(rs));
+  }
+  std::vector<std::shared_ptr<const KotTable>> tables;
+  const std::filesystem::path table_dir = std::filesystem::path(directory) / "tables";
+  if (std::filesystem::is_directory(table_dir, ec)) {
+    std::vector<std::filesystem::path> table_files;
+    for (const auto& entry : std::filesystem::directory_iterator(table_dir, ec)) {
+      if (entry.path().extension() == ".yaml") table_files.push_back(entry.path());
+    }
+    std::sort(table_files.begin(), table_files.end());
+    for (const auto& path : table_files) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream buf;
+      buf << in.rdbuf();
+      absl::StatusOr<KotTable> table = ParseKotTable(buf.str(), path.string());
+      if (!table.ok()) return table.status();
+      tables.push_back(std::make_shared<const KotTable>(*std::move(table)));
+    }
+  }
+  for (RuleSet& rs : sets) {
+    for (const auto& table : tables) {
+      if (table->valid_from <= rs.valid_from && rs.valid_until <= table->valid_until) {
+        if (rs.kot_table != nullptr) {
+          return absl::InvalidArgumentError(absl::StrCat(table->file_name, ": overlaps ",
+                                                         rs.kot_table->file_name, " for ", rs.id));
+        }
+        rs.kot_table = table;
+      }
+    }
   }
   return Create(std::move(sets));
 }

@@ -41,6 +41,28 @@ struct ParamMeta {
   std::string derivation;
 };
 
+// One band of the kinderopvangtoeslag table (Besluit kinderopvangtoeslag, bijlage I): from
+// this yearly toetsingsinkomen (inclusive) up to the next band's start.
+struct KotBand {
+  std::int64_t income_from = 0;  // cents per year
+  std::int64_t first_child = 0;  // ppm
+  std::int64_t next_child = 0;   // ppm
+};
+
+// The whole table for a period, from data/rules/nl/tables/kot-table-<year>.yaml.
+struct KotTable {
+  std::string file_name;
+  absl::CivilDay valid_from;
+  absl::CivilDay valid_until;
+  std::string source;
+  std::string legal_basis;
+  bool estimated = false;
+  std::string derivation;
+  std::vector<KotBand> rows;  // ascending income_from, the first from 0
+};
+
+absl::StatusOr<KotTable> ParseKotTable(absl::string_view yaml, absl::string_view file_name);
+
 struct RuleSet {
   std::string id;
   std::string file_name;
@@ -49,6 +71,9 @@ struct RuleSet {
   std::string description;
   RuleParams params;
   std::vector<ParamMeta> meta;  // in ParamSpecs() order
+  // The kinderopvangtoeslag table covering this period, if one was loaded; without it only
+  // the top rate (kot.rate_top up to kot.rate_top_income_upper) is known.
+  std::shared_ptr<const KotTable> kot_table;
 
   const ParamMeta& Meta(std::int64_t RuleParams::*field) const;
   std::vector<std::string> EstimatedKeys() const;
@@ -68,7 +93,8 @@ class RuleBook {
 
   // Sorts by period and checks the periods neither overlap nor leave gaps.
   static absl::StatusOr<RuleBook> Create(std::vector<RuleSet> rule_sets);
-  // Loads every *.yaml file in `directory`.
+  // Loads every *.yaml rule-set in `directory`, and the tables in `directory`/tables (each
+  // attached to the rule-sets whose period it covers).
   static absl::StatusOr<RuleBook> LoadDirectory(const std::string& directory);
 
   // INVALID_ARGUMENT naming `field` when `date` precedes every rule-set.

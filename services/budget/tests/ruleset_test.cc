@@ -178,3 +178,53 @@ TEST(ShippedRulesTest, LoadAndCarryThePublishedFigures) {
 
 }  // namespace
 }  // namespace kompas::budget
+
+namespace kompas::budget {
+namespace {
+
+constexpr char kTable[] = R"(table: kot.percentages
+valid_from: 2026-01-01
+valid_until: 2026-06-30
+source: "test"
+legal_basis: "Besluit kinderopvangtoeslag, bijlage I"
+rows:
+  - {income_from: "0", first_child: "0.96", next_child: "0.96"}
+  - {income_from: "56413", first_child: "0.955", next_child: "0.96"}
+)";
+
+TEST(KotTableTest, ParsesBandsExactly) {
+  absl::StatusOr<KotTable> t = ParseKotTable(kTable, "k.yaml");
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->rows.size(), 2u);
+  EXPECT_EQ(t->rows[1].income_from, 5'641'300);
+  EXPECT_EQ(t->rows[1].first_child, 955'000);
+  EXPECT_EQ(t->rows[1].next_child, 960'000);
+}
+
+TEST(KotTableTest, RefusesBadTablesNamingTheRow) {
+  const std::string table = kTable;
+  struct Case {
+    std::string yaml;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {absl::StrReplaceAll(table, {{"income_from: \"0\"", "income_from: \"1\""}}),
+       "rows[0].income_from: the first band must start at 0"},
+      {absl::StrReplaceAll(table, {{"\"56413\"", "\"0\""}}),
+       "rows[1].income_from: bands must ascend"},
+      {absl::StrReplaceAll(table, {{"\"0.955\"", "\"1.5\""}}), "rows[1].first_child"},
+      {absl::StrReplaceAll(table, {{"first_child: \"0.955\"", "frst_child: \"0.955\""}}),
+       "unknown key 'frst_child'"},
+      {absl::StrReplaceAll(table, {{"table: kot.percentages", "table: other"}}),
+       "must be kot.percentages"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<KotTable> t = ParseKotTable(c.yaml, "k.yaml");
+    ASSERT_FALSE(t.ok()) << c.expected;
+    EXPECT_THAT(Message(t.status()), HasSubstr(c.expected));
+    EXPECT_THAT(Message(t.status()), HasSubstr("k.yaml:"));
+  }
+}
+
+}  // namespace
+}  // namespace kompas::budget
