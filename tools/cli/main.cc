@@ -17,6 +17,11 @@
 
 ABSL_FLAG(std::string, stack_file, ".stack/stack.json",
           "where the service addresses and token are (written by `scripts/stack up`)");
+ABSL_FLAG(std::string, services, "",
+          "instead of --stack_file: the services to talk to, e.g. "
+          "budget=kompas-budget.example.nl:443,catalog=10.0.0.5:50051");
+ABSL_FLAG(std::string, token_file, "",
+          "instead of the stack file's token: a file holding your organisation's API token");
 ABSL_FLAG(bool, json, false, "print JSON for scripts instead of a table");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(3), "deadline for each call");
 ABSL_FLAG(std::string, household, "",
@@ -30,8 +35,8 @@ namespace {
 constexpr char kUsage[] =
     "kompas <command> [flags]\n"
     "\n"
-    "Talks to a running Kompas stack (the addresses and token come from --stack_file, which\n"
-    "`scripts/stack up` writes).\n"
+    "Talks to a running Kompas stack. The addresses and token come from --stack_file (which\n"
+    "`scripts/stack up` writes), or from --services=name=host:port,... and --token_file.\n"
     "\n"
     "Commands:\n"
     "  health   show whether each service answers and is SERVING; exit code 1 if any is not\n"
@@ -51,7 +56,20 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[1];
   absl::StatusOr<kompas::cli::StackFile> stack =
-      kompas::cli::LoadStackFile(absl::GetFlag(FLAGS_stack_file));
+      absl::GetFlag(FLAGS_services).empty()
+          ? kompas::cli::LoadStackFile(absl::GetFlag(FLAGS_stack_file))
+          : kompas::cli::StackFromFlags(absl::GetFlag(FLAGS_services),
+                                        absl::GetFlag(FLAGS_token_file));
+  if (stack.ok() && absl::GetFlag(FLAGS_services).empty() &&
+      !absl::GetFlag(FLAGS_token_file).empty()) {  // the stack file's addresses, own token
+    absl::StatusOr<kompas::cli::StackFile> with_token =
+        kompas::cli::StackFromFlags("", absl::GetFlag(FLAGS_token_file));
+    if (!with_token.ok()) {
+      stack = with_token.status();
+    } else {
+      stack->token = with_token->token;
+    }
+  }
   if (!stack.ok()) {
     std::cerr << "kompas: " << stack.status().message() << "\n";
     return 2;

@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace kompas::cli {
 namespace {
@@ -47,6 +48,26 @@ absl::StatusOr<StackFile> ParseStackFile(absl::string_view json, absl::string_vi
     std::string path = j["token_file"].get<std::string>();
     if (!path.empty() && path.front() != '/') path = absl::StrCat(base_dir, "/", path);
     absl::StatusOr<std::string> token = ReadAll(path);
+    if (!token.ok()) return token.status();
+    stack.token = std::string(absl::StripAsciiWhitespace(*token));
+  }
+  return stack;
+}
+
+absl::StatusOr<StackFile> StackFromFlags(absl::string_view services,
+                                         const std::string& token_file) {
+  StackFile stack;
+  for (absl::string_view item : absl::StrSplit(services, ',', absl::SkipWhitespace())) {
+    item = absl::StripAsciiWhitespace(item);
+    const std::size_t eq = item.find('=');
+    if (eq == absl::string_view::npos || eq == 0 || eq + 1 == item.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--services: '", item, "' must be name=host:port"));
+    }
+    stack.services[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
+  }
+  if (!token_file.empty()) {
+    absl::StatusOr<std::string> token = ReadAll(token_file);
     if (!token.ok()) return token.status();
     stack.token = std::string(absl::StripAsciiWhitespace(*token));
   }

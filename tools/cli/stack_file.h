@@ -22,6 +22,10 @@ absl::StatusOr<StackFile> ParseStackFile(absl::string_view json, absl::string_vi
                                          absl::string_view base_dir);
 absl::StatusOr<StackFile> LoadStackFile(const std::string& path);
 
+// From flags: "budget=host:port,catalog=host:port" (may be empty) and a token file (may be
+// empty). INVALID_ARGUMENT naming the flag when malformed.
+absl::StatusOr<StackFile> StackFromFlags(absl::string_view services, const std::string& token_file);
+
 }  // namespace kompas::cli
 
 #endif  // KOMPAS_TOOLS_CLI_STACK_FILE_H_

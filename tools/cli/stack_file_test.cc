@@ -32,6 +32,19 @@ TEST(StackFileTest, ErrorsNameTheFileAndField) {
               HasSubstr("scripts/stack up"));
 }
 
+TEST(StackFileTest, FlagsGiveAddressesAndToken) {
+  const std::string dir = ::testing::TempDir();
+  std::ofstream(dir + "/my-token") << "kmp_x_y\n";
+  absl::StatusOr<StackFile> s =
+      StackFromFlags("budget=10.0.0.5:443, catalog=h:1", dir + "/my-token");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->services.at("budget"), "10.0.0.5:443");
+  EXPECT_EQ(s->services.at("catalog"), "h:1");
+  EXPECT_EQ(s->token, "kmp_x_y");
+  EXPECT_THAT(std::string(StackFromFlags("budget", "").status().message()),
+              HasSubstr("--services: 'budget' must be name=host:port"));
+}
+
 TEST(HealthTest, UnreachableServiceIsReportedNotHung) {
   StackFile stack;
   stack.services["budget"] = "127.0.0.1:1";  // nothing listens on port 1
