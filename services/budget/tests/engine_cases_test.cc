@@ -355,16 +355,18 @@ TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagHourlyRateCap) {
   EXPECT_EQ(r.disposable, 393'287 + 1'500 + 14'600 + 9'836 + 88'000 - 102'816);
 }
 
-// Rekenvoorbeelden 1 (one child, dagopvang 122 h × € 10,50, income € 60.000, 93,9 % → € 1.202)
-// and 2 (dagopvang 87 h × € 12,45 and BSO 65 h × € 10,10, income € 120.000 → € 1.162) lie
-// above € 56.412, where the rule-set holds no percentage: the engine must say so, never guess.
-TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagAboveTheTopBandIsUnimplemented) {
+// Rekenvoorbeelden 1 and 2 of the same brochure lie above € 56.412: they use the percentage
+// table (data/rules/nl/tables/kot-table-2026.yaml, Besluit kinderopvangtoeslag bijlage I).
+TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagAboveTheTopBand) {
   HouseholdFacts one;
   // 31.392,32 + € 22,02 × 23 h 08 min × 52 (26.488,59 + 2.119,09 = 28.607,68) = 60.000,00.
   one.adults = {Adult(33, 1'471, 38), AdultMinutes(32, 2'202, 23 * 60 + 8)};
   one.children = {InCare(1, Childcare::kDagopvang, 122, 1'050)};
-  absl::StatusOr<IncomeResult> r1 = CalculateIncome(Rules2026(), one, false);
-  EXPECT_EQ(r1.status().code(), absl::StatusCode::kUnimplemented);
+  IncomeResult r1 = Calc(one);
+  EXPECT_EQ(r1.yearly_toetsingsinkomen, 6'000'000);
+  // Rekenvoorbeeld 1: band € 59.958–61.895, first child 93,9 %: 122 × 10,50 = 1.281,00
+  // × 93,9 % = 1.202,85(9) → 1.202,86, paid € 1.202.
+  EXPECT_EQ(r1.kinderopvangtoeslag, 120'200);
 
   HouseholdFacts two;
   // € 40 × 36 × 52 = 74.880 + 5.990,40 = 80.870,40; € 36,07 × 19 h 19 min × 52 = 36.231,11
@@ -372,8 +374,12 @@ TEST_F(EngineCasesTest, OfficialKinderopvangtoeslagAboveTheTopBandIsUnimplemente
   two.adults = {Adult(40, 4'000, 36), AdultMinutes(39, 3'607, 19 * 60 + 19)};
   two.children = {InCare(6, Childcare::kBso, 65, 1'010),
                   InCare(2, Childcare::kDagopvang, 87, 1'245)};
-  absl::StatusOr<IncomeResult> r2 = CalculateIncome(Rules2026(), two, false);
-  EXPECT_EQ(r2.status().code(), absl::StatusCode::kUnimplemented);
+  IncomeResult r2 = Calc(two);
+  EXPECT_EQ(r2.yearly_toetsingsinkomen, 12'000'000);
+  // Rekenvoorbeeld 2: band € 118.964–122.857. The first child is the one with the most hours
+  // (dagopvang, 87 h): 87 × min(12,45; 11,23) = 977,01 × 60,6 % = 592,07; the BSO child:
+  // 65 × min(10,10; 9,98) = 648,70 × 87,9 % = 570,21; together 1.162,28, paid € 1.162.
+  EXPECT_EQ(r2.kinderopvangtoeslag, 116'200);
 }
 
 // A published cap check (id 58790857023, "childcare-daycare-hourly-cap"): dagopvang at € 12 an
