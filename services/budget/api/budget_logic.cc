@@ -167,6 +167,12 @@ void BudgetLogic::FillBasis(const Context& ctx, const v1::BudgetStandardRef& sta
     e->set_key(m.key);
     e->set_derivation(m.derivation);
   }
+  if (rs.kot_table != nullptr && rs.kot_table->estimated) {
+    rules->set_estimated(true);
+    tv1::EstimatedParameter* e = rules->add_estimated_parameters();
+    e->set_key("kot.percentages");
+    e->set_derivation(rs.kot_table->derivation);
+  }
   out.mutable_local_schemes()->Clear();
 }
 

@@ -575,6 +575,9 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
         "Kinderopvangtoeslag: een percentage van de opvangkosten tot het maximale uurtarief, "
         "naar inkomen (Wet kinderopvang, art. 1.7).",
         rules.Meta(&RuleParams::kot_rate_top));
+    if (r.kinderopvangtoeslag > 0 && rules.kot_table != nullptr && rules.kot_table->estimated) {
+      r.lines.back().estimated = true;
+    }
     add(Component::kBijstand, r.bijstand,
         absl::StrCat("Bijstand: de norm van ", FormatEuro(*norm), " min het inkomen dat meetelt",
                      r.bijstand_vrijlating > 0
