@@ -79,16 +79,67 @@ absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
 BudgetLogic::BudgetLogic(std::shared_ptr<const BudgetData> data, TodayFn today)
     : data_(std::move(data)), today_(std::move(today)) {}
 
+absl::StatusOr<std::shared_ptr<const RuleSet>> ApplyOverrides(
+    const RuleSet& rules,
+    const google::protobuf::RepeatedPtrField<tv1::ParameterOverride>& overrides) {
+  if (overrides.size() > kMaxOverrides) {
+    return InvalidField("parameter_overrides",
+                        absl::StrCat("at most ", kMaxOverrides, " overrides"));
+  }
+  auto copy = std::make_shared<RuleSet>(rules);
+  std::vector<bool> seen(ParamSpecs().size(), false);
+  for (int i = 0; i < overrides.size(); ++i) {
+    const tv1::ParameterOverride& o = overrides.Get(i);
+    const std::string field = Indexed("parameter_overrides", static_cast<std::size_t>(i));
+    const ParamSpec* spec = FindParamSpec(o.key());
+    if (spec == nullptr) {
+      return InvalidField(field + ".key", "is not a parameter of the rule-set (see ListRuleSets)");
+    }
+    const auto index = static_cast<std::size_t>(spec - ParamSpecs().data());
+    if (seen[index]) return InvalidField(field + ".key", "names a parameter a second time");
+    seen[index] = true;
+    std::int64_t value = 0;
+    switch (spec->unit) {
+      case Unit::kRatio:
+        if (!o.value().has_rate()) {
+          return InvalidField(field + ".value", "must be a rate (ppm) for this parameter");
+        }
+        value = o.value().rate().ppm();
+        if (value < 0 || value > 1'000'000) {
+          return InvalidField(field + ".value.rate.ppm", "must be between 0 and 1000000");
+        }
+        break;
+      case Unit::kCount:
+      case Unit::kMonths:
+      case Unit::kYears:
+        if (o.value().value_case() != tv1::ParameterValue::kCount) {
+          return InvalidField(field + ".value",
+                              absl::StrCat("must be a count (", UnitName(spec->unit), ")"));
+        }
+        value = o.value().count();
+        if (value < 0 || value > 1000) {
+          return InvalidField(field + ".value.count", "must be between 0 and 1000");
+        }
+        break;
+      default:
+        if (!o.value().has_money()) {
+          return InvalidField(field + ".value",
+                              absl::StrCat("must be money in cents (", UnitName(spec->unit), ")"));
+        }
+        value = o.value().money().cents();
+        if (value < 0 || value > 1'000'000'000'00) {
+          return InvalidField(field + ".value.money.cents", "must be between 0 and 10^11");
+        }
+    }
+    copy->params.*(spec->field) = value;
+  }
+  return copy;
+}
+
 absl::StatusOr<BudgetLogic::Context> BudgetLogic::Prepare(const tv1::Household& household,
                                                           bool has_household, const tv1::Date& date,
-                                                          bool has_date, int overrides) const {
-  if (overrides > 0) {
-    if (overrides > kMaxOverrides) {
-      return InvalidField("parameter_overrides", absl::StrCat("at most ", kMaxOverrides));
-    }
-    return absl::UnimplementedError(
-        "parameter_overrides: what-if overrides are not available yet (Budget II)");
-  }
+                                                          bool has_date,
+                                                          const Overrides& overrides) const {
   if (!has_household) return InvalidField("household", "is required");
   Context ctx;
   absl::StatusOr<absl::CivilDay> day = RuleDate(date, has_date, today_(), "rule_date");
@@ -97,6 +148,14 @@ absl::StatusOr<BudgetLogic::Context> BudgetLogic::Prepare(const tv1::Household& 
   absl::StatusOr<RuleBook::Selection> selection = data_->rules.Select(*day, "rule_date");
   if (!selection.ok()) return selection.status();
   ctx.selection = *selection;
+  if (!overrides.empty()) {
+    absl::StatusOr<std::shared_ptr<const RuleSet>> copy =
+        ApplyOverrides(*ctx.selection.rules, overrides);
+    if (!copy.ok()) return copy.status();
+    ctx.overridden = *std::move(copy);
+    ctx.overrides = &overrides;
+    ctx.selection.rules = ctx.overridden.get();
+  }
   absl::StatusOr<HouseholdFacts> facts = HouseholdFromProto(household, *day, data_->gemeenten);
   if (!facts.ok()) return facts.status();
   ctx.household = *std::move(facts);
@@ -173,6 +232,7 @@ void BudgetLogic::FillBasis(const Context& ctx, const v1::BudgetStandardRef& sta
     e->set_key("kot.percentages");
     e->set_derivation(rs.kot_table->derivation);
   }
+  if (ctx.overrides != nullptr) *rules->mutable_applied_overrides() = *ctx.overrides;
   out.mutable_local_schemes()->Clear();
 }
 
@@ -208,7 +268,7 @@ void ToProto(const IncomeResult& r, const RuleSet& rules, std::int64_t required_
 absl::Status BudgetLogic::GetRequiredBudget(const v1::GetRequiredBudgetRequest& req,
                                             v1::GetRequiredBudgetResponse& resp) const {
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides_size());
+                                        req.has_rule_date(), req.parameter_overrides());
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   FillBasis(*ctx, resp.required_budget().standard(), *resp.mutable_basis());
@@ -218,7 +278,7 @@ absl::Status BudgetLogic::GetRequiredBudget(const v1::GetRequiredBudgetRequest& 
 absl::Status BudgetLogic::CalculateIncome(const v1::CalculateIncomeRequest& req,
                                           v1::CalculateIncomeResponse& resp) const {
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides_size());
+                                        req.has_rule_date(), req.parameter_overrides());
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   absl::StatusOr<IncomeResult> result =
@@ -240,7 +300,7 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
         "include_next_cliff: cliffs arrive with the income curve (Budget II)");
   }
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides_size());
+                                        req.has_rule_date(), req.parameter_overrides());
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   const std::int64_t required = resp.required_budget().total().cents();

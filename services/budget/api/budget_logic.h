@@ -50,14 +50,17 @@ class BudgetLogic {
   absl::CivilDay Today() const { return today_(); }
 
  private:
+  using Overrides = google::protobuf::RepeatedPtrField<kompas::type::v1::ParameterOverride>;
   struct Context {
-    RuleBook::Selection selection;
+    RuleBook::Selection selection;  // selection.rules points into the book or to `overridden`
+    std::shared_ptr<const RuleSet> overridden;  // the rule-set with this request's what-ifs
+    const Overrides* overrides = nullptr;       // echoed in the answer
     absl::CivilDay rule_date;
     HouseholdFacts household;
   };
   absl::StatusOr<Context> Prepare(const kompas::type::v1::Household& household, bool has_household,
                                   const kompas::type::v1::Date& date, bool has_date,
-                                  int overrides) const;
+                                  const Overrides& overrides) const;
   absl::Status FillRequiredBudget(const Context& ctx, v1::RequiredBudget& out) const;
   void FillBasis(const Context& ctx, const v1::BudgetStandardRef& standard,
                  v1::CalculationBasis& out) const;
@@ -65,6 +68,13 @@ class BudgetLogic {
   std::shared_ptr<const BudgetData> data_;
   TodayFn today_;
 };
+
+// A copy of `rules` with the what-if overrides applied: each key must be a parameter of the
+// rule-set, given in its unit (money for EUR units, rate for ratios, count for counts, months
+// and years), at most once. INVALID_ARGUMENT names parameter_overrides[i] and the rule.
+absl::StatusOr<std::shared_ptr<const RuleSet>> ApplyOverrides(
+    const RuleSet& rules,
+    const google::protobuf::RepeatedPtrField<kompas::type::v1::ParameterOverride>& overrides);
 
 // Copies an engine result into the API message (lines only if the result has them).
 void ToProto(const IncomeResult& result, const RuleSet& rules, std::int64_t required_budget,

@@ -230,12 +230,85 @@ TEST_F(BudgetLogicTest, ListRuleSetsPagesOldestFirst) {
   EXPECT_EQ(Logic().ListRuleSets(req, resp).code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(BudgetLogicTest, OverridesAreRefusedUntilBuilt) {
+// What-ifs (parameter_overrides) apply to this request only and are echoed.
+TEST_F(BudgetLogicTest, OverridesChangeThisAnswerOnlyAndAreEchoed) {
   v1::CalculateIncomeRequest req;
   *req.mutable_household() = SingleParent();
-  req.add_parameter_overrides()->set_key("pw.vrijlating_rate");
+  auto* adult = req.mutable_household()->mutable_adults(0);
+  adult->mutable_gross_hourly_wage()->set_cents(1471);
+  adult->set_minutes_per_week(24 * 60);
+  v1::CalculateIncomeResponse base;
+  ASSERT_TRUE(Logic().CalculateIncome(req, base).ok());
+  // Without the override this is the engine's worked case 4: bijstand € 34,27 thanks to the
+  // € 285 vrijlating (Pw art. 31 lid 2 n).
+  auto bijstand = [](const v1::CalculateIncomeResponse& r) {
+    std::int64_t b = 0;
+    for (const auto& l : r.calculation().lines()) {
+      if (l.component() == v1::INCOME_COMPONENT_BIJSTAND) b = l.monthly_amount().cents();
+    }
+    return b;
+  };
+  EXPECT_EQ(bijstand(base), 3'427);
+
+  // What if the vrijlating were 0 %? Then all net earnings (1.652,23) count, above the norm
+  // (1.401,50): no bijstand, and disposable income is exactly € 34,27 lower (the toeslagen do
+  // not change: the toetsingsinkomen stays below every threshold).
+  tv1::ParameterOverride* o = req.add_parameter_overrides();
+  o->set_key("pw.vrijlating_rate");
+  o->mutable_value()->mutable_rate()->set_ppm(0);
+  v1::CalculateIncomeResponse what_if;
+  ASSERT_TRUE(Logic().CalculateIncome(req, what_if).ok());
+  EXPECT_EQ(bijstand(what_if), 0);
+  EXPECT_EQ(what_if.calculation().disposable_income().cents(),
+            base.calculation().disposable_income().cents() - 3'427);
+  ASSERT_EQ(what_if.basis().rules().applied_overrides_size(), 1);
+  EXPECT_EQ(what_if.basis().rules().applied_overrides(0).key(), "pw.vrijlating_rate");
+  // The loaded rules are untouched: the same request without the override is as before.
+  req.clear_parameter_overrides();
+  v1::CalculateIncomeResponse again;
+  ASSERT_TRUE(Logic().CalculateIncome(req, again).ok());
+  EXPECT_EQ(bijstand(again), 3'427);
+
+  // Unknown key, wrong unit, twice the same key: INVALID_ARGUMENT naming the override.
+  struct Bad {
+    std::function<void(tv1::ParameterOverride*)> set;
+    const char* expected;
+  };
+  const std::vector<Bad> bad = {
+      {[](auto* x) { x->set_key("pw.vrijlatings_rate"); }, "parameter_overrides[0].key"},
+      {[](auto* x) {
+         x->set_key("pw.vrijlating_rate");
+         x->mutable_value()->mutable_money()->set_cents(5);
+       },
+       "parameter_overrides[0].value: must be a rate"},
+      {[](auto* x) {
+         x->set_key("pw.vrijlating_max");
+         x->mutable_value()->mutable_rate()->set_ppm(5);
+       },
+       "parameter_overrides[0].value: must be money in cents"},
+      {[](auto* x) {
+         x->set_key("pw.vrijlating_rate");
+         x->mutable_value()->mutable_rate()->set_ppm(2'000'000);
+       },
+       "parameter_overrides[0].value.rate.ppm"},
+  };
+  for (const Bad& b : bad) {
+    req.clear_parameter_overrides();
+    b.set(req.add_parameter_overrides());
+    v1::CalculateIncomeResponse resp;
+    absl::Status s = Logic().CalculateIncome(req, resp);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << b.expected;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(b.expected));
+  }
+  req.clear_parameter_overrides();
+  for (int i = 0; i < 2; ++i) {
+    tv1::ParameterOverride* x = req.add_parameter_overrides();
+    x->set_key("pw.vrijlating_months");
+    x->mutable_value()->set_count(3);
+  }
   v1::CalculateIncomeResponse resp;
-  EXPECT_EQ(Logic().CalculateIncome(req, resp).code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(std::string(Logic().CalculateIncome(req, resp).message()),
+              HasSubstr("parameter_overrides[1].key: names a parameter a second time"));
 }
 
 }  // namespace
