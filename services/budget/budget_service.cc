@@ -13,6 +13,8 @@ constexpr MethodSpec kCalculateIncome{"kompas.budget.v1.BudgetService/CalculateI
                                       Scope::kCompass};
 constexpr MethodSpec kCalculateIncomeBatch{"kompas.budget.v1.BudgetService/CalculateIncomeBatch",
                                            Scope::kCompass};
+constexpr MethodSpec kGetIncomeCurve{"kompas.budget.v1.BudgetService/GetIncomeCurve",
+                                     Scope::kCompass};
 constexpr MethodSpec kListRuleSets{"kompas.budget.v1.BudgetService/ListRuleSets", Scope::kCompass};
 
 }  // namespace
@@ -59,6 +61,13 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncomeBatch(
                compute)
         .status();
   });
+}
+
+grpc::ServerUnaryReactor* BudgetServiceImpl::GetIncomeCurve(
+    grpc::CallbackServerContext* ctx, const v1::GetIncomeCurveRequest* request,
+    v1::GetIncomeCurveResponse* response) {
+  return ServeUnary(env_, ctx, kGetIncomeCurve,
+                    [&](const CallInfo&) { return logic_->GetIncomeCurve(*request, *response); });
 }
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::ListRuleSets(grpc::CallbackServerContext* ctx,

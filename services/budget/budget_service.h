@@ -30,6 +30,9 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
   grpc::ServerUnaryReactor* CalculateIncomeBatch(
       grpc::CallbackServerContext* ctx, const v1::CalculateIncomeBatchRequest* request,
       v1::CalculateIncomeBatchResponse* response) override;
+  grpc::ServerUnaryReactor* GetIncomeCurve(grpc::CallbackServerContext* ctx,
+                                           const v1::GetIncomeCurveRequest* request,
+                                           v1::GetIncomeCurveResponse* response) override;
   grpc::ServerUnaryReactor* ListRuleSets(grpc::CallbackServerContext* ctx,
                                          const v1::ListRuleSetsRequest* request,
                                          v1::ListRuleSetsResponse* response) override;

@@ -45,6 +45,9 @@ class BudgetLogic {
                                     v1::CalculateIncomeBatchResponse& response) const;
   absl::Status ListRuleSets(const v1::ListRuleSetsRequest& request,
                             v1::ListRuleSetsResponse& response) const;
+  // curve.cc
+  absl::Status GetIncomeCurve(const v1::GetIncomeCurveRequest& request,
+                              v1::GetIncomeCurveResponse& response) const;
 
   const BudgetData& data() const { return *data_; }
   absl::CivilDay Today() const { return today_(); }

@@ -92,6 +92,25 @@ void BM_CalculateIncomeBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_CalculateIncomeBatch)->Arg(1)->Arg(100)->Arg(1000);
 
+void BM_GetIncomeCurve400(benchmark::State& state) {
+  const BudgetLogic logic(Data(), [] { return absl::CivilDay(2026, 3, 1); });
+  v1::GetIncomeCurveRequest req;
+  *req.mutable_household() = Household();
+  SetRuleDate(req.mutable_rule_date());
+  req.set_adult_number(1);
+  req.mutable_wage()->set_minutes_per_week(36 * 60);
+  req.mutable_wage()->mutable_from_hourly_wage()->set_cents(1000);
+  req.mutable_wage()->mutable_to_hourly_wage()->set_cents(1000 + 399 * 10);
+  req.mutable_wage()->mutable_step()->set_cents(10);
+  for (auto _ : state) {
+    v1::GetIncomeCurveResponse resp;
+    absl::Status s = logic.GetIncomeCurve(req, resp);
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(resp);
+  }
+}
+BENCHMARK(BM_GetIncomeCurve400);
+
 }  // namespace
 }  // namespace kompas::budget
 

@@ -468,6 +468,8 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
     if (a.working()) commute += a.commute_monthly;
   }
   r.costs_of_working = childcare_cost + commute;
+  r.childcare_cost = childcare_cost;
+  r.commute_cost = commute;
 
   // Monthly lines per adult from the yearly amounts, rounded cumulatively so they add up.
   for (std::size_t i = 0; i < n; ++i) {
@@ -481,6 +483,8 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
     const std::int64_t ak_m = split.Next(t.ak);
     const std::int64_t iack_m = split.Next(t.iack);
     r.gross_monthly_wage += wage_m;
+    r.gross_monthly_income += wage_m + holiday_m + other_m;
+    r.tax_and_credits += tax_m + ahk_m + ak_m + iack_m;
     r.net_wage += wage_m + holiday_m + tax_m + ahk_m + ak_m + iack_m;
     r.disposable += wage_m + holiday_m + other_m + tax_m + ahk_m + ak_m + iack_m;
     if (!with_lines) continue;

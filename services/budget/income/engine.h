@@ -58,10 +58,14 @@ struct NoticeOut {
 };
 
 struct IncomeResult {
-  std::int64_t gross_monthly_wage = 0;  // excl. holiday allowance, all adults
-  std::int64_t net_wage = 0;            // all adults, per month
-  std::int64_t disposable = 0;          // the sum of the lines
-  std::int64_t costs_of_working = 0;    // positive amount
+  std::int64_t gross_monthly_wage = 0;    // excl. holiday allowance, all adults
+  std::int64_t net_wage = 0;              // all adults, per month
+  std::int64_t disposable = 0;            // the sum of the lines
+  std::int64_t costs_of_working = 0;      // positive amount
+  std::int64_t gross_monthly_income = 0;  // wages + holiday allowance + other income
+  std::int64_t tax_and_credits = 0;       // −tax + heffingskortingen, all adults (≤ 0 mostly)
+  std::int64_t childcare_cost = 0;        // positive amount (part of costs_of_working)
+  std::int64_t commute_cost = 0;          // positive amount (part of costs_of_working)
   std::int64_t bijstand_vrijlating = 0;
   std::int64_t yearly_toetsingsinkomen = 0;
   // Per component, whatever `with_lines`: the household totals per month.
