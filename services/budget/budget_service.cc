@@ -15,6 +15,8 @@ constexpr MethodSpec kCalculateIncomeBatch{"kompas.budget.v1.BudgetService/Calcu
                                            Scope::kCompass};
 constexpr MethodSpec kGetIncomeCurve{"kompas.budget.v1.BudgetService/GetIncomeCurve",
                                      Scope::kCompass};
+constexpr MethodSpec kFindRequiredWage{"kompas.budget.v1.BudgetService/FindRequiredWage",
+                                       Scope::kCompass};
 constexpr MethodSpec kListRuleSets{"kompas.budget.v1.BudgetService/ListRuleSets", Scope::kCompass};
 
 }  // namespace
@@ -68,6 +70,13 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::GetIncomeCurve(
     v1::GetIncomeCurveResponse* response) {
   return ServeUnary(env_, ctx, kGetIncomeCurve,
                     [&](const CallInfo&) { return logic_->GetIncomeCurve(*request, *response); });
+}
+
+grpc::ServerUnaryReactor* BudgetServiceImpl::FindRequiredWage(
+    grpc::CallbackServerContext* ctx, const v1::FindRequiredWageRequest* request,
+    v1::FindRequiredWageResponse* response) {
+  return ServeUnary(env_, ctx, kFindRequiredWage,
+                    [&](const CallInfo&) { return logic_->FindRequiredWage(*request, *response); });
 }
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::ListRuleSets(grpc::CallbackServerContext* ctx,

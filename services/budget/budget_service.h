@@ -33,6 +33,9 @@ class BudgetServiceImpl final : public v1::BudgetService::CallbackService {
   grpc::ServerUnaryReactor* GetIncomeCurve(grpc::CallbackServerContext* ctx,
                                            const v1::GetIncomeCurveRequest* request,
                                            v1::GetIncomeCurveResponse* response) override;
+  grpc::ServerUnaryReactor* FindRequiredWage(grpc::CallbackServerContext* ctx,
+                                             const v1::FindRequiredWageRequest* request,
+                                             v1::FindRequiredWageResponse* response) override;
   grpc::ServerUnaryReactor* ListRuleSets(grpc::CallbackServerContext* ctx,
                                          const v1::ListRuleSetsRequest* request,
                                          v1::ListRuleSetsResponse* response) override;

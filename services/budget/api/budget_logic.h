@@ -48,6 +48,8 @@ class BudgetLogic {
   // curve.cc
   absl::Status GetIncomeCurve(const v1::GetIncomeCurveRequest& request,
                               v1::GetIncomeCurveResponse& response) const;
+  absl::Status FindRequiredWage(const v1::FindRequiredWageRequest& request,
+                                v1::FindRequiredWageResponse& response) const;
 
   const BudgetData& data() const { return *data_; }
   absl::CivilDay Today() const { return today_(); }

@@ -3,6 +3,8 @@
 // above the household's current situation.
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "services/budget/api/budget_logic.h"
@@ -66,6 +68,45 @@ void SetPosition(const AdultFacts& swept, const IncomeResult& r, v1::CurvePositi
 std::string Hours(std::int32_t minutes) {
   return minutes % 60 == 0 ? absl::StrCat(minutes / 60)
                            : absl::StrCat(minutes / 60, ",", (minutes % 60) * 10 / 60);
+}
+
+// The programme that lost the most between two results, and how much (negative).
+std::pair<const Programme*, std::int64_t> WorstChange(const IncomeResult& a,
+                                                      const IncomeResult& b) {
+  const Programme* worst = nullptr;
+  std::int64_t worst_change = 0;
+  for (const Programme& p : kProgrammes) {
+    const std::int64_t change = Effect(p, b) - Effect(p, a);
+    if (change < worst_change) {
+      worst_change = change;
+      worst = &p;
+    }
+  }
+  return {worst, worst_change};
+}
+
+void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
+               const v1::CurvePosition& after, std::int64_t drop, const Programme& cause,
+               std::int64_t cause_change, bool hours_sweep, v1::Cliff& cliff) {
+  *cliff.mutable_before() = before;
+  *cliff.mutable_after() = after;
+  cliff.mutable_drop()->set_cents(drop);
+  cliff.set_cause(cause.component);
+  const ParamMeta& meta = rules.Meta(cause.basis);
+  const std::size_t comma = meta.legal_basis.find(", ");
+  cliff.mutable_legal_basis()->set_law(meta.legal_basis.substr(0, comma));
+  if (comma != std::string::npos) {
+    cliff.mutable_legal_basis()->set_article(meta.legal_basis.substr(comma + 2));
+  }
+  cliff.set_explanation(absl::StrCat(
+      hours_sweep ? absl::StrCat("Van ", Hours(before.minutes_per_week()), " naar ",
+                                 Hours(after.minutes_per_week()), " uur per week")
+                  : absl::StrCat("Van ", FormatEuro(before.gross_hourly_wage().cents()), " naar ",
+                                 FormatEuro(after.gross_hourly_wage().cents()), " per uur"),
+      " daalt wat je te besteden hebt met ", FormatEuro(drop),
+      " per maand: ", cause.cost ? "er komen " : "je verliest ", FormatEuro(-cause_change), " ",
+      cause.cost ? "" : "aan ", cause.name, cause.cost ? " bij" : "", " (", meta.legal_basis,
+      ")."));
 }
 
 }  // namespace
@@ -195,32 +236,176 @@ absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
     const std::int64_t drop = a.disposable - b.disposable;
     if (d_gross > 0 && drop > kCliffThresholdCents && worst != nullptr) {
       v1::Cliff* cliff = resp.add_cliffs();
-      *cliff->mutable_before() = position_of(i);
-      *cliff->mutable_after() = position_of(i + 1);
-      cliff->mutable_drop()->set_cents(drop);
-      cliff->set_cause(worst->component);
-      const ParamMeta& meta = rules.Meta(worst->basis);
-      const std::size_t comma = meta.legal_basis.find(", ");
-      cliff->mutable_legal_basis()->set_law(meta.legal_basis.substr(0, comma));
-      if (comma != std::string::npos) {
-        cliff->mutable_legal_basis()->set_article(meta.legal_basis.substr(comma + 2));
-      }
-      const v1::CurvePosition& from_pos = cliff->before();
-      const v1::CurvePosition& to_pos = cliff->after();
-      cliff->set_explanation(absl::StrCat(
-          req.has_hours()
-              ? absl::StrCat("Van ", Hours(from_pos.minutes_per_week()), " naar ",
-                             Hours(to_pos.minutes_per_week()), " uur per week")
-              : absl::StrCat("Van ", FormatEuro(from_pos.gross_hourly_wage().cents()), " naar ",
-                             FormatEuro(to_pos.gross_hourly_wage().cents()), " per uur"),
-          " daalt wat je te besteden hebt met ", FormatEuro(drop),
-          " per maand: ", worst->cost ? "er komen " : "je verliest ", FormatEuro(-worst_change),
-          " ", worst->cost ? "" : "aan ", worst->name, worst->cost ? " bij" : "", " (",
-          meta.legal_basis, ")."));
-      const std::int64_t before_x =
-          req.has_hours() ? from_pos.minutes_per_week() : from_pos.gross_hourly_wage().cents();
+      FillCliff(rules, position_of(i), position_of(i + 1), drop, *worst, worst_change,
+                req.has_hours(), *cliff);
+      const std::int64_t before_x = req.has_hours() ? cliff->before().minutes_per_week()
+                                                    : cliff->before().gross_hourly_wage().cents();
       if (!resp.has_next_cliff() && before_x >= current_x) *resp.mutable_next_cliff() = *cliff;
     }
+  }
+  FillBasis(*ctx, required.standard(), *resp.mutable_basis());
+  return absl::OkStatus();
+}
+
+}  // namespace kompas::budget
+
+namespace kompas::budget {
+namespace {
+
+// The wage search scans at this step, then bisects to the cent. A dip narrower than the step
+// between two lonend grid points could be missed; cliffs come from thresholds in yearly
+// income, and 50 cents an hour is at least € 4 a month at 2 hours a week.
+constexpr std::int64_t kWageScanStep = 50;
+
+struct WageSearch {
+  bool found = false;
+  std::int64_t wage = 0;         // the required wage when found
+  std::int64_t best_margin = 0;  // best margin on the grid
+  bool ever_lonend = false;      // some grid wage was lonend, yet not lastingly
+  std::int64_t evaluations = 0;
+};
+
+}  // namespace
+
+absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& req,
+                                           v1::FindRequiredWageResponse& resp) const {
+  absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
+                                        req.has_rule_date(), req.parameter_overrides());
+  if (!ctx.ok()) return ctx.status();
+  const int adults = static_cast<int>(ctx->household.adults.size());
+  if (req.adult_number() < 1 || req.adult_number() > adults) {
+    return InvalidField("adult_number", absl::StrCat("must be 1..", adults));
+  }
+  if (absl::Status s = CheckRange("minutes_per_week", req.minutes_per_week(), 60, 4800); !s.ok()) {
+    return s;
+  }
+  const RuleSet& rules = *ctx->selection.rules;
+  const auto idx = static_cast<std::size_t>(req.adult_number() - 1);
+  // Never below the statutory adult minimum wage for an adult of 21 or more (WML art. 8); the
+  // youth percentages are not in the rule-set, so a younger adult is searched from 1 cent.
+  const std::int64_t lo = ctx->household.adults[idx].age >= 21 ? rules.params.wml_hourly_21plus : 1;
+  std::int64_t hi = 3 * rules.params.wml_hourly_21plus;
+  if (req.has_max_hourly_wage()) {
+    if (absl::Status s =
+            CheckRange("max_hourly_wage.cents", req.max_hourly_wage().cents(), lo, kMaxSweepWage);
+        !s.ok()) {
+      return s;
+    }
+    hi = req.max_hourly_wage().cents();
+  }
+  v1::RequiredBudget required;
+  if (absl::Status s = FillRequiredBudget(*ctx, required); !s.ok()) return s;
+  const std::int64_t need = required.total().cents();
+
+  HouseholdFacts h = ctx->household;
+  auto margin_at = [&](std::int32_t minutes, std::int64_t wage) -> absl::StatusOr<IncomeResult> {
+    h.adults[idx].minutes_per_week = minutes;
+    h.adults[idx].hourly_wage = wage;
+    return kompas::budget::CalculateIncome(rules, h, /*with_lines=*/false);
+  };
+  // Scans lo..hi for the last wage that is not lonend; the required wage lies just above it.
+  auto search = [&](std::int32_t minutes) -> absl::StatusOr<WageSearch> {
+    WageSearch out;
+    out.best_margin = std::numeric_limits<std::int64_t>::min();
+    std::int64_t last_fail = -1;  // grid wage
+    for (std::int64_t w = lo;; w = std::min(w + kWageScanStep, hi)) {
+      absl::StatusOr<IncomeResult> r = margin_at(minutes, w);
+      if (!r.ok()) return r.status();
+      ++out.evaluations;
+      const std::int64_t m = r->disposable - need;
+      out.best_margin = std::max(out.best_margin, m);
+      if (m < 0) {
+        last_fail = w;
+      } else {
+        out.ever_lonend = true;
+      }
+      if (w == hi) break;
+    }
+    if (last_fail == hi) return out;  // not lonend at the bound
+    if (last_fail < 0) {
+      out.found = true;
+      out.wage = lo;
+      return out;
+    }
+    // margin(last_fail) < 0 ≤ margin(last_fail + step): the smallest lonend cent in between.
+    std::int64_t a = last_fail;
+    std::int64_t b = std::min(last_fail + kWageScanStep, hi);
+    while (b - a > 1) {
+      const std::int64_t mid = a + (b - a) / 2;
+      absl::StatusOr<IncomeResult> r = margin_at(minutes, mid);
+      if (!r.ok()) return r.status();
+      ++out.evaluations;
+      (r->disposable >= need ? b : a) = mid;
+    }
+    out.found = true;
+    out.wage = b;
+    return out;
+  };
+
+  absl::StatusOr<WageSearch> result = search(req.minutes_per_week());
+  if (!result.ok()) return result.status();
+  const std::string hours_text = Hours(req.minutes_per_week());
+  if (result->found) {
+    resp.set_found(true);
+    resp.mutable_required_hourly_wage()->set_cents(result->wage);
+    h.adults[idx].minutes_per_week = req.minutes_per_week();
+    h.adults[idx].hourly_wage = result->wage;
+    absl::StatusOr<IncomeResult> at = kompas::budget::CalculateIncome(rules, h, true);
+    if (!at.ok()) return at.status();
+    ToProto(*at, rules, need, *resp.mutable_at_required_wage());
+    resp.set_explanation(
+        result->wage == lo && lo > 1
+            ? absl::StrCat("Bij ", hours_text, " uur per week is werken al lonend vanaf het ",
+                           "minimumloon (", FormatEuro(lo), " bruto per uur).")
+            : absl::StrCat("Bij ", hours_text, " uur per week is werken lonend vanaf ",
+                           FormatEuro(result->wage), " bruto per uur."));
+  } else {
+    resp.set_found(false);
+    resp.mutable_best_margin()->set_cents(result->best_margin);
+    resp.set_reason(result->ever_lonend ? v1::NO_WAGE_REASON_CLIFF : v1::NO_WAGE_REASON_SHORTFALL);
+    if (result->ever_lonend) {
+      // Find the grid step where the household falls back below its budget for the last time.
+      std::optional<IncomeResult> prev;
+      std::int64_t prev_w = 0;
+      for (std::int64_t w = lo;; w = std::min(w + kWageScanStep, hi)) {
+        absl::StatusOr<IncomeResult> r = margin_at(req.minutes_per_week(), w);
+        if (!r.ok()) return r.status();
+        if (prev.has_value() && prev->disposable >= need && r->disposable < need) {
+          auto [cause, change] = WorstChange(*prev, *r);
+          if (cause != nullptr) {
+            v1::CurvePosition before;
+            v1::CurvePosition after;
+            AdultFacts a = h.adults[idx];
+            a.hourly_wage = prev_w;
+            SetPosition(a, *prev, before);
+            a.hourly_wage = w;
+            SetPosition(a, *r, after);
+            FillCliff(rules, before, after, prev->disposable - r->disposable, *cause, change,
+                      /*hours_sweep=*/false, *resp.mutable_blocking_cliff());
+          }
+        }
+        prev = *std::move(r);
+        prev_w = w;
+        if (w == hi) break;
+      }
+    }
+    // Alternatives: the required wage at more hours, smallest change first.
+    for (std::int32_t minutes = req.minutes_per_week() + 4 * 60;
+         minutes <= 40 * 60 && resp.alternatives_size() < 5; minutes += 4 * 60) {
+      absl::StatusOr<WageSearch> alt = search(minutes);
+      if (!alt.ok()) return alt.status();
+      if (!alt->found) continue;
+      v1::WageHoursOption* o = resp.add_alternatives();
+      o->set_minutes_per_week(minutes);
+      o->mutable_required_hourly_wage()->set_cents(alt->wage);
+      o->set_explanation(absl::StrCat("Bij ", Hours(minutes),
+                                      " uur per week is werken lonend vanaf ",
+                                      FormatEuro(alt->wage), " bruto per uur."));
+    }
+    resp.set_explanation(absl::StrCat(
+        "Bij ", hours_text, " uur per week is werken tot ", FormatEuro(hi),
+        " bruto per uur niet blijvend lonend", result->ever_lonend ? " (er zit een klif in)" : "",
+        "; het beste verschil is ", FormatEuro(result->best_margin), " per maand."));
   }
   FillBasis(*ctx, required.standard(), *resp.mutable_basis());
   return absl::OkStatus();

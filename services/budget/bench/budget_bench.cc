@@ -111,6 +111,22 @@ void BM_GetIncomeCurve400(benchmark::State& state) {
 }
 BENCHMARK(BM_GetIncomeCurve400);
 
+void BM_FindRequiredWage(benchmark::State& state) {
+  const BudgetLogic logic(Data(), [] { return absl::CivilDay(2026, 3, 1); });
+  v1::FindRequiredWageRequest req;
+  *req.mutable_household() = Household();
+  SetRuleDate(req.mutable_rule_date());
+  req.set_adult_number(1);
+  req.set_minutes_per_week(32 * 60);
+  for (auto _ : state) {
+    v1::FindRequiredWageResponse resp;
+    absl::Status s = logic.FindRequiredWage(req, resp);
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(resp);
+  }
+}
+BENCHMARK(BM_FindRequiredWage);
+
 }  // namespace
 }  // namespace kompas::budget
 

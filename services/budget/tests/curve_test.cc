@@ -183,5 +183,86 @@ TEST_F(CurveTest, BadSweepsAreInvalidArgumentNamingTheField) {
   }
 }
 
+// Single, 30, no children, kale huur € 650, vrijlating used up, 36 h: at the minimum wage the
+// household already nets 2.680,89 (the engine's worked case 2) against a required budget of
+// 650 + the standard for one adult in 2026 (637,58 × 1,091632 = 696,00) = 1.346,00; above it
+// income only rises. So the answer is the statutory minimum, never lower.
+TEST_F(CurveTest, RequiredWageIsNeverBelowTheMinimumWage) {
+  v1::FindRequiredWageRequest req;
+  *req.mutable_household() = Household(1995, 65'000);
+  req.set_adult_number(1);
+  req.set_minutes_per_week(36 * 60);
+  v1::FindRequiredWageResponse resp;
+  ASSERT_TRUE(logic_->FindRequiredWage(req, resp).ok());
+  EXPECT_TRUE(resp.found());
+  EXPECT_EQ(resp.required_hourly_wage().cents(), 1471);
+  EXPECT_EQ(resp.at_required_wage().disposable_income().cents(), 268'089);
+  EXPECT_EQ(resp.at_required_wage().required_budget().cents(), 65'000 + 69'600);
+  EXPECT_THAT(resp.explanation(), HasSubstr("minimumloon"));
+}
+
+// For generated households: a found wage is lonend and one cent less is not (unless it is the
+// minimum wage); up to the bound it stays lonend (checked every € 1); not found means the
+// household is not lonend at the bound or falls back below it.
+TEST_F(CurveTest, RequiredWagePropertiesHoldForGeneratedHouseholds) {
+  std::mt19937 rng(7);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int found = 0;
+  for (int n = 0; n < 30; ++n) {
+    tv1::Household h = Household(pick(1961, 2000), pick(40'000, 100'000));
+    tv1::FixedCost* cost = h.add_fixed_costs();
+    cost->set_description("schuldregeling");
+    cost->mutable_monthly_amount()->set_cents(pick(0, 150'000));
+    for (int k = pick(0, 3); k > 0; --k) {
+      Date(h.add_children()->mutable_birth_date(), pick(2009, 2025), 6, 1);
+    }
+    v1::FindRequiredWageRequest req;
+    *req.mutable_household() = h;
+    req.set_adult_number(1);
+    req.set_minutes_per_week(60 * pick(8, 40));
+    v1::FindRequiredWageResponse resp;
+    ASSERT_TRUE(logic_->FindRequiredWage(req, resp).ok());
+    auto margin_at = [&](std::int64_t wage) {
+      v1::CalculateIncomeRequest calc;
+      *calc.mutable_household() = h;
+      calc.mutable_household()->mutable_adults(0)->mutable_gross_hourly_wage()->set_cents(wage);
+      calc.mutable_household()->mutable_adults(0)->set_minutes_per_week(req.minutes_per_week());
+      v1::CalculateIncomeResponse out;
+      EXPECT_TRUE(logic_->CalculateIncome(calc, out).ok());
+      return out.calculation().margin().cents();
+    };
+    if (resp.found()) {
+      ++found;
+      const std::int64_t w = resp.required_hourly_wage().cents();
+      EXPECT_GE(margin_at(w), 0);
+      if (w > 1471) {
+        EXPECT_LT(margin_at(w - 1), 0) << "one cent less must not be lonend";
+      }
+      for (std::int64_t v = w; v <= 3 * 1471; v += 100) EXPECT_GE(margin_at(v), 0) << v;
+    } else {
+      EXPECT_TRUE(resp.reason() == v1::NO_WAGE_REASON_SHORTFALL ||
+                  resp.reason() == v1::NO_WAGE_REASON_CLIFF);
+      EXPECT_FALSE(resp.explanation().empty());
+    }
+  }
+  EXPECT_GT(found, 0);
+}
+
+TEST_F(CurveTest, RequiredWageBadInput) {
+  v1::FindRequiredWageRequest req;
+  *req.mutable_household() = Household(1990, 60'000);
+  req.set_adult_number(1);
+  v1::FindRequiredWageResponse resp;
+  EXPECT_THAT(std::string(logic_->FindRequiredWage(req, resp).message()),
+              HasSubstr("minutes_per_week: must be between 60 and 4800"));
+  req.set_minutes_per_week(36 * 60);
+  req.mutable_max_hourly_wage()->set_cents(1000);
+  EXPECT_THAT(std::string(logic_->FindRequiredWage(req, resp).message()),
+              HasSubstr("max_hourly_wage.cents"));
+  req.clear_max_hourly_wage();
+  req.set_adult_number(2);
+  EXPECT_EQ(logic_->FindRequiredWage(req, resp).code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace kompas::budget
