@@ -166,6 +166,7 @@ absl::StatusOr<IncomeReport> RunIncome(const StackFile& stack,
   bv1::CalculateIncomeBatchRequest req;
   *req.mutable_household() = household;
   IncomeReport report;
+  report.minimum_wage = wml;
   for (const Situation& s : situations) {
     bv1::WorkScenario* sc = req.add_scenarios();
     report.labels.push_back(Label(s));

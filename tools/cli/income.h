@@ -28,6 +28,7 @@ absl::StatusOr<std::vector<Situation>> ParseSituations(absl::string_view text);
 struct IncomeReport {
   kompas::budget::v1::CalculateIncomeBatchResponse response;
   std::vector<std::string> labels;  // one per situation
+  std::int64_t minimum_wage = 0;    // the adult minimum hourly wage in force, when it was needed
 };
 
 absl::StatusOr<IncomeReport> RunIncome(const StackFile& stack,

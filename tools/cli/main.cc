@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "tools/cli/curve.h"
 #include "tools/cli/health.h"
 #include "tools/cli/income.h"
 #include "tools/cli/stack_file.h"
@@ -26,6 +27,9 @@ ABSL_FLAG(bool, json, false, "print JSON for scripts instead of a table");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(3), "deadline for each call");
 ABSL_FLAG(std::string, household, "",
           "income: the household as JSON (kompas.type.v1.Household; see examples/)");
+ABSL_FLAG(std::string, svg, "", "curve: also write the chart as an SVG file here");
+ABSL_FLAG(double, wage, 0, "curve: the gross hourly wage in euros (default: the minimum wage)");
+ABSL_FLAG(int, hours, 32, "wage: the hours per week at which to find the wage that pays");
 ABSL_FLAG(std::string, situations, "0,24@wml,36@wml,24@1.3wml,36@1.3wml",
           "income: work situations of adult 1, hours@wage: wage in euros (19.12) or a multiple "
           "of the minimum wage in force (wml, 1.3wml); 0 = no work");
@@ -42,6 +46,10 @@ constexpr char kUsage[] =
     "  health   show whether each service answers and is SERVING; exit code 1 if any is not\n"
     "  income   what a household needs per month and what each work situation leaves it:\n"
     "           --household=FILE.json [--situations=0,24@wml,36@1.3wml]\n"
+    "  curve    disposable income from 0 to 40 hours, the marginal pressure and the cliffs:\n"
+    "           --household=FILE.json [--wage=14.71] [--svg=chart.svg]\n"
+    "  wage     the gross hourly wage from which work pays at --hours (default 32):\n"
+    "           --household=FILE.json [--hours=32]\n"
     "\n"
     "Flags: --stack_file=PATH  --json  --timeout=3s  (--helpfull for all)";
 
@@ -84,24 +92,68 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (command == "income") {
+  kompas::type::v1::Household household;
+  if (command == "income" || command == "curve" || command == "wage") {
     const std::string path = absl::GetFlag(FLAGS_household);
     if (path.empty()) {
-      std::cerr << "kompas income: --household=FILE.json is required (see examples/)\n";
+      std::cerr << "kompas " << command << ": --household=FILE.json is required (see examples/)\n";
       return 2;
     }
     std::ifstream in(path);
     if (!in) {
-      std::cerr << "kompas income: cannot read " << path << "\n";
+      std::cerr << "kompas " << command << ": cannot read " << path << "\n";
       return 2;
     }
     std::stringstream text;
     text << in.rdbuf();
-    kompas::type::v1::Household household;
     if (auto s = google::protobuf::util::JsonStringToMessage(text.str(), &household); !s.ok()) {
-      std::cerr << "kompas income: " << path << ": " << s.message() << "\n";
+      std::cerr << "kompas " << command << ": " << path << ": " << s.message() << "\n";
       return 2;
     }
+  }
+  if (command == "curve") {
+    const double wage_eur = absl::GetFlag(FLAGS_wage);
+    std::int64_t cents = static_cast<std::int64_t>(wage_eur * 100.0 + 0.5);
+    if (cents <= 0) {  // the minimum wage in force, as the service reports it
+      absl::StatusOr<std::vector<kompas::cli::Situation>> one =
+          kompas::cli::ParseSituations("1@wml");
+      absl::StatusOr<kompas::cli::IncomeReport> probe =
+          kompas::cli::RunIncome(*stack, household, *one, absl::GetFlag(FLAGS_timeout));
+      if (!probe.ok()) {
+        std::cerr << "kompas curve: " << probe.status() << "\n";
+        return 1;
+      }
+      cents = probe->minimum_wage;
+    }
+    absl::StatusOr<kompas::budget::v1::GetIncomeCurveResponse> curve =
+        kompas::cli::RunCurve(*stack, household, cents, absl::GetFlag(FLAGS_timeout));
+    if (!curve.ok()) {
+      std::cerr << "kompas curve: " << curve.status() << "\n";
+      return 1;
+    }
+    std::cout << kompas::cli::FormatCurveTable(*curve);
+    if (!absl::GetFlag(FLAGS_svg).empty()) {
+      std::ofstream svg(absl::GetFlag(FLAGS_svg));
+      svg << kompas::cli::CurveSvg(*curve, "Wat werken oplevert, per maand");
+      if (!svg) {
+        std::cerr << "kompas curve: cannot write " << absl::GetFlag(FLAGS_svg) << "\n";
+        return 1;
+      }
+      std::cout << "Grafiek: " << absl::GetFlag(FLAGS_svg) << "\n";
+    }
+    return 0;
+  }
+  if (command == "wage") {
+    absl::StatusOr<kompas::budget::v1::FindRequiredWageResponse> wage = kompas::cli::RunWage(
+        *stack, household, absl::GetFlag(FLAGS_hours), absl::GetFlag(FLAGS_timeout));
+    if (!wage.ok()) {
+      std::cerr << "kompas wage: " << wage.status() << "\n";
+      return 1;
+    }
+    std::cout << kompas::cli::FormatWage(*wage);
+    return 0;
+  }
+  if (command == "income") {
     absl::StatusOr<std::vector<kompas::cli::Situation>> situations =
         kompas::cli::ParseSituations(absl::GetFlag(FLAGS_situations));
     if (!situations.ok()) {

@@ -70,27 +70,23 @@ std::string Hours(std::int32_t minutes) {
                            : absl::StrCat(minutes / 60, ",", (minutes % 60) * 10 / 60);
 }
 
-// The programme that lost the most between two results, and how much (negative).
-std::pair<const Programme*, std::int64_t> WorstChange(const IncomeResult& a,
-                                                      const IncomeResult& b) {
-  const Programme* worst = nullptr;
-  std::int64_t worst_change = 0;
+// Fills a cliff between results `a` and `b`: the cause is the programme that lost the most;
+// the explanation names the (at most two) largest losses.
+void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
+               const v1::CurvePosition& after, const IncomeResult& a, const IncomeResult& b,
+               bool hours_sweep, v1::Cliff& cliff) {
+  std::vector<std::pair<std::int64_t, const Programme*>> losses;
   for (const Programme& p : kProgrammes) {
     const std::int64_t change = Effect(p, b) - Effect(p, a);
-    if (change < worst_change) {
-      worst_change = change;
-      worst = &p;
-    }
+    if (change < 0) losses.emplace_back(change, &p);
   }
-  return {worst, worst_change};
-}
-
-void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
-               const v1::CurvePosition& after, std::int64_t drop, const Programme& cause,
-               std::int64_t cause_change, bool hours_sweep, v1::Cliff& cliff) {
+  std::sort(losses.begin(), losses.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
   *cliff.mutable_before() = before;
   *cliff.mutable_after() = after;
-  cliff.mutable_drop()->set_cents(drop);
+  cliff.mutable_drop()->set_cents(a.disposable - b.disposable);
+  if (losses.empty()) return;
+  const Programme& cause = *losses.front().second;
   cliff.set_cause(cause.component);
   const ParamMeta& meta = rules.Meta(cause.basis);
   const std::size_t comma = meta.legal_basis.find(", ");
@@ -98,15 +94,19 @@ void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
   if (comma != std::string::npos) {
     cliff.mutable_legal_basis()->set_article(meta.legal_basis.substr(comma + 2));
   }
+  std::string what;
+  for (std::size_t i = 0; i < losses.size() && i < 2; ++i) {
+    const Programme& p = *losses[i].second;
+    absl::StrAppend(&what, i > 0 ? " en " : "", FormatEuro(-losses[i].first), " ", p.name,
+                    p.cost ? " erbij" : " minder");
+  }
   cliff.set_explanation(absl::StrCat(
       hours_sweep ? absl::StrCat("Van ", Hours(before.minutes_per_week()), " naar ",
                                  Hours(after.minutes_per_week()), " uur per week")
                   : absl::StrCat("Van ", FormatEuro(before.gross_hourly_wage().cents()), " naar ",
                                  FormatEuro(after.gross_hourly_wage().cents()), " per uur"),
-      " daalt wat je te besteden hebt met ", FormatEuro(drop),
-      " per maand: ", cause.cost ? "er komen " : "je verliest ", FormatEuro(-cause_change), " ",
-      cause.cost ? "" : "aan ", cause.name, cause.cost ? " bij" : "", " (", meta.legal_basis,
-      ")."));
+      " daalt wat je te besteden hebt met ", FormatEuro(a.disposable - b.disposable),
+      " per maand: ", what, " (", meta.legal_basis, ")."));
 }
 
 }  // namespace
@@ -236,8 +236,7 @@ absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
     const std::int64_t drop = a.disposable - b.disposable;
     if (d_gross > 0 && drop > kCliffThresholdCents && worst != nullptr) {
       v1::Cliff* cliff = resp.add_cliffs();
-      FillCliff(rules, position_of(i), position_of(i + 1), drop, *worst, worst_change,
-                req.has_hours(), *cliff);
+      FillCliff(rules, position_of(i), position_of(i + 1), a, b, req.has_hours(), *cliff);
       const std::int64_t before_x = req.has_hours() ? cliff->before().minutes_per_week()
                                                     : cliff->before().gross_hourly_wage().cents();
       if (!resp.has_next_cliff() && before_x >= current_x) *resp.mutable_next_cliff() = *cliff;
@@ -371,18 +370,15 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
         absl::StatusOr<IncomeResult> r = margin_at(req.minutes_per_week(), w);
         if (!r.ok()) return r.status();
         if (prev.has_value() && prev->disposable >= need && r->disposable < need) {
-          auto [cause, change] = WorstChange(*prev, *r);
-          if (cause != nullptr) {
-            v1::CurvePosition before;
-            v1::CurvePosition after;
-            AdultFacts a = h.adults[idx];
-            a.hourly_wage = prev_w;
-            SetPosition(a, *prev, before);
-            a.hourly_wage = w;
-            SetPosition(a, *r, after);
-            FillCliff(rules, before, after, prev->disposable - r->disposable, *cause, change,
-                      /*hours_sweep=*/false, *resp.mutable_blocking_cliff());
-          }
+          v1::CurvePosition before;
+          v1::CurvePosition after;
+          AdultFacts a = h.adults[idx];
+          a.hourly_wage = prev_w;
+          SetPosition(a, *prev, before);
+          a.hourly_wage = w;
+          SetPosition(a, *r, after);
+          FillCliff(rules, before, after, *prev, *r, /*hours_sweep=*/false,
+                    *resp.mutable_blocking_cliff());
         }
         prev = *std::move(r);
         prev_w = w;
