@@ -32,35 +32,38 @@ absl::CivilDay TodayInNetherlands() {
 grpc::ServerUnaryReactor* BudgetServiceImpl::GetRequiredBudget(
     grpc::CallbackServerContext* ctx, const v1::GetRequiredBudgetRequest* request,
     v1::GetRequiredBudgetResponse* response) {
-  return ServeUnary(env_, ctx, kGetRequiredBudget, [&](const CallInfo&) {
-    return logic_->GetRequiredBudget(*request, *response);
+  return ServeUnary(env_, ctx, kGetRequiredBudget, [&](const CallInfo& call) {
+    return logic_->GetRequiredBudget(*request, *response, call.principal.tenant);
   });
 }
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncome(
     grpc::CallbackServerContext* ctx, const v1::CalculateIncomeRequest* request,
     v1::CalculateIncomeResponse* response) {
-  return ServeUnary(env_, ctx, kCalculateIncome,
-                    [&](const CallInfo&) { return logic_->CalculateIncome(*request, *response); });
+  return ServeUnary(env_, ctx, kCalculateIncome, [&](const CallInfo& call) {
+    return logic_->CalculateIncome(*request, *response, call.principal.tenant);
+  });
 }
 
 // Only the batch goes through Redis: one household over up to 1000 scenarios costs
 // milliseconds, while a single CalculateIncome costs microseconds, less than a round trip to
 // Redis. The key holds the data version and, when the request names no rule_date, today's
-// date (the answer depends on it). Budget answers do not differ per organisation yet, so the
-// tenant part is empty.
+// date (the answer depends on it). The tenant part is the tenant when it has its own budget
+// standard (its answers differ), else empty (all organisations share the answer).
 grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncomeBatch(
     grpc::CallbackServerContext* ctx, const v1::CalculateIncomeBatchRequest* request,
     v1::CalculateIncomeBatchResponse* response) {
-  return ServeUnary(env_, ctx, kCalculateIncomeBatch, [&](const CallInfo&) -> absl::Status {
-    const auto compute = [&] { return logic_->CalculateIncomeBatch(*request, *response); };
+  return ServeUnary(env_, ctx, kCalculateIncomeBatch, [&](const CallInfo& call) -> absl::Status {
+    const std::string& tenant = call.principal.tenant;
+    const auto compute = [&] { return logic_->CalculateIncomeBatch(*request, *response, tenant); };
     if (cache_ == nullptr || !cache_->enabled()) return compute();
     const std::string version =
         absl::StrCat(logic_->data().version, "|",
                      request->has_rule_date() ? "dated" : absl::FormatCivilTime(logic_->Today()));
     return cache_
-        ->Fill(CacheKey::Of("budget", "CalculateIncomeBatch", version, "", *request), *response,
-               compute)
+        ->Fill(CacheKey::Of("budget", "CalculateIncomeBatch", version,
+                            logic_->data().HasOrgStandard(tenant) ? tenant : "", *request),
+               *response, compute)
         .status();
   });
 }
@@ -68,15 +71,17 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncomeBatch(
 grpc::ServerUnaryReactor* BudgetServiceImpl::GetIncomeCurve(
     grpc::CallbackServerContext* ctx, const v1::GetIncomeCurveRequest* request,
     v1::GetIncomeCurveResponse* response) {
-  return ServeUnary(env_, ctx, kGetIncomeCurve,
-                    [&](const CallInfo&) { return logic_->GetIncomeCurve(*request, *response); });
+  return ServeUnary(env_, ctx, kGetIncomeCurve, [&](const CallInfo& call) {
+    return logic_->GetIncomeCurve(*request, *response, call.principal.tenant);
+  });
 }
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::FindRequiredWage(
     grpc::CallbackServerContext* ctx, const v1::FindRequiredWageRequest* request,
     v1::FindRequiredWageResponse* response) {
-  return ServeUnary(env_, ctx, kFindRequiredWage,
-                    [&](const CallInfo&) { return logic_->FindRequiredWage(*request, *response); });
+  return ServeUnary(env_, ctx, kFindRequiredWage, [&](const CallInfo& call) {
+    return logic_->FindRequiredWage(*request, *response, call.principal.tenant);
+  });
 }
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::ListRuleSets(grpc::CallbackServerContext* ctx,

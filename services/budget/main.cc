@@ -7,6 +7,8 @@ ABSL_FLAG(std::string, rules_dir, "data/rules/nl",
           "directory of rule-set files (*.yaml), one per period; validated at start-up");
 ABSL_FLAG(std::string, budget_standard, "data/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
           "the budget standard (need side) file");
+ABSL_FLAG(std::string, org_budget_standards, "",
+          "directory of organisations' own budget standards, one <tenant>.yaml each (optional)");
 ABSL_FLAG(std::string, gemeenten, "data/regions/gemeente_arbeidsmarktregio_2026.csv",
           "the list of gemeente codes a household may name");
 
@@ -15,9 +17,9 @@ int main(int argc, char** argv) {
       argc, argv, "budget", "kompas-budget: Dutch income rules (gRPC; see README.md)",
       [](kompas::ServerRuntime& rt, std::vector<std::shared_ptr<void>>& keep) -> absl::Status {
         absl::StatusOr<std::shared_ptr<const kompas::budget::BudgetData>> data =
-            kompas::budget::LoadBudgetData(absl::GetFlag(FLAGS_rules_dir),
-                                           absl::GetFlag(FLAGS_budget_standard),
-                                           absl::GetFlag(FLAGS_gemeenten));
+            kompas::budget::LoadBudgetData(
+                absl::GetFlag(FLAGS_rules_dir), absl::GetFlag(FLAGS_budget_standard),
+                absl::GetFlag(FLAGS_gemeenten), absl::GetFlag(FLAGS_org_budget_standards));
         if (!data.ok()) return data.status();
         auto logic = std::make_shared<const kompas::budget::BudgetLogic>(
             *data, kompas::budget::TodayInNetherlands);

@@ -1,5 +1,6 @@
 #include "services/budget/api/budget_logic.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -53,9 +54,14 @@ void AddBudgetLine(v1::RequiredBudget& out, v1::BudgetCategory category, std::st
 
 }  // namespace
 
+const BudgetStandard& BudgetData::StandardFor(absl::string_view tenant) const {
+  auto it = org_standards.find(tenant);
+  return it == org_standards.end() ? standard : it->second;
+}
+
 absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
     const std::string& rules_dir, const std::string& standard_file,
-    const std::string& gemeenten_file) {
+    const std::string& gemeenten_file, const std::string& org_standards_dir) {
   auto data = std::make_shared<BudgetData>();
   absl::StatusOr<RuleBook> rules = RuleBook::LoadDirectory(rules_dir);
   if (!rules.ok()) return rules.status();
@@ -70,6 +76,21 @@ absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
   absl::StatusOr<GemeenteSet> gemeenten = ParseGemeenten(*gemeenten_text, gemeenten_file);
   if (!gemeenten.ok()) return gemeenten.status();
   data->gemeenten = *std::move(gemeenten);
+  if (!org_standards_dir.empty()) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(org_standards_dir, ec)) {
+      if (entry.path().extension() != ".yaml") continue;
+      const std::string tenant = entry.path().stem().string();
+      absl::StatusOr<std::string> text = ReadFile(entry.path().string());
+      if (!text.ok()) return text.status();
+      absl::StatusOr<BudgetStandard> org = ParseBudgetStandard(*text, entry.path().string());
+      if (!org.ok()) return org.status();
+      data->org_standards.emplace(tenant, *std::move(org));
+    }
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat(org_standards_dir, ": ", ec.message()));
+    }
+  }
   std::vector<std::string> ids;
   for (const RuleSet& rs : data->rules.rule_sets()) ids.push_back(rs.id);
   data->version = absl::StrCat(absl::StrJoin(ids, "+"), "|", data->standard.id);
@@ -138,10 +159,12 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> ApplyOverrides(
 
 absl::StatusOr<BudgetLogic::Context> BudgetLogic::Prepare(const tv1::Household& household,
                                                           bool has_household, const tv1::Date& date,
-                                                          bool has_date,
-                                                          const Overrides& overrides) const {
+                                                          bool has_date, const Overrides& overrides,
+                                                          absl::string_view tenant) const {
   if (!has_household) return InvalidField("household", "is required");
   Context ctx;
+  ctx.standard = &data_->StandardFor(tenant);
+  ctx.org_standard = data_->HasOrgStandard(tenant);
   absl::StatusOr<absl::CivilDay> day = RuleDate(date, has_date, today_(), "rule_date");
   if (!day.ok()) return day.status();
   ctx.rule_date = *day;
@@ -167,11 +190,11 @@ absl::Status BudgetLogic::FillRequiredBudget(const Context& ctx, v1::RequiredBud
   int teenagers = 0;
   for (const ChildFacts& c : h.children) {
     const bool teen =
-        c.age >= data_->standard.teenager_min_age && c.age <= data_->standard.teenager_max_age;
+        c.age >= ctx.standard->teenager_min_age && c.age <= ctx.standard->teenager_max_age;
     teenagers += teen ? 1 : 0;
   }
   absl::StatusOr<NonHousingAmount> standard = NonHousingMonthly(
-      data_->standard, static_cast<int>(ctx.rule_date.year()), static_cast<int>(h.adults.size()),
+      *ctx.standard, static_cast<int>(ctx.rule_date.year()), static_cast<int>(h.adults.size()),
       static_cast<int>(h.children.size()), teenagers);
   if (!standard.ok()) return standard.status();
   std::int64_t premiums = 0;
@@ -193,11 +216,11 @@ absl::Status BudgetLogic::FillRequiredBudget(const Context& ctx, v1::RequiredBud
   for (const v1::BudgetLine& line : out.lines()) total += line.monthly_amount().cents();
   out.mutable_total()->set_cents(total);
   v1::BudgetStandardRef* ref = out.mutable_standard();
-  ref->set_id(data_->standard.id);
-  ref->set_title(data_->standard.title);
+  ref->set_id(ctx.standard->id);
+  ref->set_title(ctx.standard->title);
+  ref->set_organisation_specific(ctx.org_standard);
   ref->set_year(standard->year_used);
-  ref->set_derived(data_->standard.derived || standard->factor_estimated ||
-                   standard->base_estimated);
+  ref->set_derived(ctx.standard->derived || standard->factor_estimated || standard->base_estimated);
   return absl::OkStatus();
 }
 
@@ -207,7 +230,7 @@ void BudgetLogic::FillBasis(const Context& ctx, const v1::BudgetStandardRef& sta
                             v1::CalculationBasis& out) const {
   v1::BudgetStandardRef* ref = out.mutable_budget_standard();
   *ref = standard;
-  for (const Source& s : data_->standard.sources) {
+  for (const Source& s : ctx.standard->sources) {
     tv1::Source* src = ref->add_sources();
     src->set_document(s.document);
     src->set_locator(s.locator);
@@ -266,9 +289,10 @@ void ToProto(const IncomeResult& r, const RuleSet& rules, std::int64_t required_
 }
 
 absl::Status BudgetLogic::GetRequiredBudget(const v1::GetRequiredBudgetRequest& req,
-                                            v1::GetRequiredBudgetResponse& resp) const {
+                                            v1::GetRequiredBudgetResponse& resp,
+                                            absl::string_view tenant) const {
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides());
+                                        req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   FillBasis(*ctx, resp.required_budget().standard(), *resp.mutable_basis());
@@ -276,9 +300,10 @@ absl::Status BudgetLogic::GetRequiredBudget(const v1::GetRequiredBudgetRequest& 
 }
 
 absl::Status BudgetLogic::CalculateIncome(const v1::CalculateIncomeRequest& req,
-                                          v1::CalculateIncomeResponse& resp) const {
+                                          v1::CalculateIncomeResponse& resp,
+                                          absl::string_view tenant) const {
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides());
+                                        req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   absl::StatusOr<IncomeResult> result =
@@ -291,7 +316,8 @@ absl::Status BudgetLogic::CalculateIncome(const v1::CalculateIncomeRequest& req,
 }
 
 absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchRequest& req,
-                                               v1::CalculateIncomeBatchResponse& resp) const {
+                                               v1::CalculateIncomeBatchResponse& resp,
+                                               absl::string_view tenant) const {
   if (req.scenarios_size() < 1 || req.scenarios_size() > kMaxScenarios) {
     return InvalidField("scenarios", absl::StrCat("must hold 1 to ", kMaxScenarios, " scenarios"));
   }
@@ -300,7 +326,7 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
         "include_next_cliff: cliffs arrive with the income curve (Budget II)");
   }
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides());
+                                        req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   const std::int64_t required = resp.required_budget().total().cents();

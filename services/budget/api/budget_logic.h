@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "kompas/budget/v1/budget.pb.h"
@@ -22,15 +23,22 @@ struct BudgetData {
   RuleBook rules;
   BudgetStandard standard;
   GemeenteSet gemeenten;
+  // Organisations' own budget standards (e.g. licensed Nibud figures), by tenant id.
+  absl::flat_hash_map<std::string, BudgetStandard> org_standards;
+
+  // The standard for a tenant: its own if it loaded one, else the default.
+  const BudgetStandard& StandardFor(absl::string_view tenant) const;
+  bool HasOrgStandard(absl::string_view tenant) const { return org_standards.contains(tenant); }
   // Identifies this data for caches: rule-set ids + standard id.
   std::string version;
 };
 
 // Loads data/rules/nl, the budget standard file and the gemeente list; any error names the
 // file, line and key (the process refuses to start).
-absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(const std::string& rules_dir,
-                                                                 const std::string& standard_file,
-                                                                 const std::string& gemeenten_file);
+// `org_standards_dir` (optional, "" = none) holds <tenant>.yaml budget standards.
+absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
+    const std::string& rules_dir, const std::string& standard_file,
+    const std::string& gemeenten_file, const std::string& org_standards_dir = "");
 
 class BudgetLogic {
  public:
@@ -38,18 +46,23 @@ class BudgetLogic {
   BudgetLogic(std::shared_ptr<const BudgetData> data, TodayFn today);
 
   absl::Status GetRequiredBudget(const v1::GetRequiredBudgetRequest& request,
-                                 v1::GetRequiredBudgetResponse& response) const;
+                                 v1::GetRequiredBudgetResponse& response,
+                                 absl::string_view tenant = "") const;
   absl::Status CalculateIncome(const v1::CalculateIncomeRequest& request,
-                               v1::CalculateIncomeResponse& response) const;
+                               v1::CalculateIncomeResponse& response,
+                               absl::string_view tenant = "") const;
   absl::Status CalculateIncomeBatch(const v1::CalculateIncomeBatchRequest& request,
-                                    v1::CalculateIncomeBatchResponse& response) const;
+                                    v1::CalculateIncomeBatchResponse& response,
+                                    absl::string_view tenant = "") const;
   absl::Status ListRuleSets(const v1::ListRuleSetsRequest& request,
                             v1::ListRuleSetsResponse& response) const;
   // curve.cc
   absl::Status GetIncomeCurve(const v1::GetIncomeCurveRequest& request,
-                              v1::GetIncomeCurveResponse& response) const;
+                              v1::GetIncomeCurveResponse& response,
+                              absl::string_view tenant = "") const;
   absl::Status FindRequiredWage(const v1::FindRequiredWageRequest& request,
-                                v1::FindRequiredWageResponse& response) const;
+                                v1::FindRequiredWageResponse& response,
+                                absl::string_view tenant = "") const;
 
   const BudgetData& data() const { return *data_; }
   absl::CivilDay Today() const { return today_(); }
@@ -60,12 +73,14 @@ class BudgetLogic {
     RuleBook::Selection selection;  // selection.rules points into the book or to `overridden`
     std::shared_ptr<const RuleSet> overridden;  // the rule-set with this request's what-ifs
     const Overrides* overrides = nullptr;       // echoed in the answer
+    const BudgetStandard* standard = nullptr;   // the caller's organisation's, or the default
+    bool org_standard = false;
     absl::CivilDay rule_date;
     HouseholdFacts household;
   };
   absl::StatusOr<Context> Prepare(const kompas::type::v1::Household& household, bool has_household,
                                   const kompas::type::v1::Date& date, bool has_date,
-                                  const Overrides& overrides) const;
+                                  const Overrides& overrides, absl::string_view tenant) const;
   absl::Status FillRequiredBudget(const Context& ctx, v1::RequiredBudget& out) const;
   void FillBasis(const Context& ctx, const v1::BudgetStandardRef& standard,
                  v1::CalculationBasis& out) const;

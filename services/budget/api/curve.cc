@@ -112,9 +112,10 @@ void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
 }  // namespace
 
 absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
-                                         v1::GetIncomeCurveResponse& resp) const {
+                                         v1::GetIncomeCurveResponse& resp,
+                                         absl::string_view tenant) const {
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides());
+                                        req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
   const int adults = static_cast<int>(ctx->household.adults.size());
   if (req.adult_number() < 1 || req.adult_number() > adults) {
@@ -267,9 +268,10 @@ struct WageSearch {
 }  // namespace
 
 absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& req,
-                                           v1::FindRequiredWageResponse& resp) const {
+                                           v1::FindRequiredWageResponse& resp,
+                                           absl::string_view tenant) const {
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
-                                        req.has_rule_date(), req.parameter_overrides());
+                                        req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
   const int adults = static_cast<int>(ctx->household.adults.size());
   if (req.adult_number() < 1 || req.adult_number() > adults) {

@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 
 namespace kompas::budget {
@@ -309,6 +313,45 @@ TEST_F(BudgetLogicTest, OverridesChangeThisAnswerOnlyAndAreEchoed) {
   v1::CalculateIncomeResponse resp;
   EXPECT_THAT(std::string(Logic().CalculateIncome(req, resp).message()),
               HasSubstr("parameter_overrides[1].key: names a parameter a second time"));
+}
+
+// An organisation that loaded its own budget standard gets answers with it, named as its own;
+// every other organisation keeps the default.
+TEST(OrgStandardTest, TheTenantsOwnStandardIsUsedAndNamed) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/org-standards-", ::getpid());
+  std::filesystem::create_directories(dir);
+  std::ifstream in(
+      absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::string id_line = "budget_standard: nl-armoedegrens-2023-afgeleid";
+  ASSERT_NE(yaml.find(id_line), std::string::npos);
+  yaml.replace(yaml.find(id_line), id_line.size(), "budget_standard: gm0014-eigen-norm");
+  std::ofstream(dir + "/gm0014.yaml") << yaml;
+  absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(
+      absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
+      absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
+      absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"), dir);
+  ASSERT_TRUE(data.ok()) << data.status();
+  const BudgetLogic logic(*data, [] { return absl::CivilDay(2026, 3, 1); });
+  v1::GetRequiredBudgetRequest req;
+  tv1::Household* h = req.mutable_household();
+  h->set_gemeente_code("GM0014");
+  tv1::Date* birth = h->add_adults()->mutable_birth_date();
+  birth->set_year(1990);
+  birth->set_month(1);
+  birth->set_day(1);
+  h->mutable_housing()->set_tenure(tv1::HOUSING_TENURE_RENTED);
+  v1::GetRequiredBudgetResponse own;
+  ASSERT_TRUE(logic.GetRequiredBudget(req, own, "gm0014").ok());
+  EXPECT_EQ(own.required_budget().standard().id(), "gm0014-eigen-norm");
+  EXPECT_TRUE(own.required_budget().standard().organisation_specific());
+  v1::GetRequiredBudgetResponse other;
+  ASSERT_TRUE(logic.GetRequiredBudget(req, other, "gm0935").ok());
+  EXPECT_EQ(other.required_budget().standard().id(), "nl-armoedegrens-2023-afgeleid");
+  EXPECT_FALSE(other.required_budget().standard().organisation_specific());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
