@@ -29,8 +29,8 @@ struct Programme {
   v1::IncomeComponent component;
   std::int64_t IncomeResult::*amount;
   bool cost;  // stored as a positive cost; its effect on disposable income is negative
-  std::int64_t RuleParams::*basis;
-  const char* name;  // in a mentor's words
+  std::int64_t RuleParams::*basis;  // null: no rule behind it (the household's own cost)
+  const char* name;                 // in a mentor's words
 };
 
 constexpr std::array<Programme, 9> kProgrammes = {{
@@ -50,8 +50,7 @@ constexpr std::array<Programme, 9> kProgrammes = {{
      "bijstand"},
     {v1::INCOME_COMPONENT_CHILDCARE_COST, &IncomeResult::childcare_cost, true,
      &RuleParams::kot_max_hours, "kosten van kinderopvang"},
-    {v1::INCOME_COMPONENT_COMMUTE_COST, &IncomeResult::commute_cost, true,
-     &RuleParams::wml_hourly_21plus, "reiskosten"},
+    {v1::INCOME_COMPONENT_COMMUTE_COST, &IncomeResult::commute_cost, true, nullptr, "reiskosten"},
 }};
 
 std::int64_t Effect(const Programme& p, const IncomeResult& r) {
@@ -88,11 +87,15 @@ void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
   if (losses.empty()) return;
   const Programme& cause = *losses.front().second;
   cliff.set_cause(cause.component);
-  const ParamMeta& meta = rules.Meta(cause.basis);
-  const std::size_t comma = meta.legal_basis.find(", ");
-  cliff.mutable_legal_basis()->set_law(meta.legal_basis.substr(0, comma));
-  if (comma != std::string::npos) {
-    cliff.mutable_legal_basis()->set_article(meta.legal_basis.substr(comma + 2));
+  // The household's own costs (commute) rest on no rule: the sentence says so instead.
+  const std::string basis_text =
+      cause.basis == nullptr ? "eigen kosten van werken" : rules.Meta(cause.basis).legal_basis;
+  if (cause.basis != nullptr) {
+    const std::size_t comma = basis_text.find(", ");
+    cliff.mutable_legal_basis()->set_law(basis_text.substr(0, comma));
+    if (comma != std::string::npos) {
+      cliff.mutable_legal_basis()->set_article(basis_text.substr(comma + 2));
+    }
   }
   std::string what;
   for (std::size_t i = 0; i < losses.size() && i < 2; ++i) {
@@ -106,7 +109,7 @@ void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
                   : absl::StrCat("Van ", FormatEuro(before.gross_hourly_wage().cents()), " naar ",
                                  FormatEuro(after.gross_hourly_wage().cents()), " per uur"),
       " daalt wat je te besteden hebt met ", FormatEuro(a.disposable - b.disposable),
-      " per maand: ", what, " (", meta.legal_basis, ")."));
+      " per maand: ", what, " (", basis_text, ")."));
 }
 
 }  // namespace
