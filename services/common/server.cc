@@ -43,6 +43,9 @@ absl::StatusOr<std::unique_ptr<ServerRuntime>> ServerRuntime::Create(ServerConfi
   if (config.max_receive_message_bytes <= 0) {
     return absl::InvalidArgumentError("--max_message_bytes must be positive");
   }
+  if (config.dependency_poll_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--dependency_poll_interval must be positive");
+  }
   std::unique_ptr<ServerRuntime> rt(new ServerRuntime(std::move(config)));
   absl::StatusOr<std::unique_ptr<Authenticator>> auth =
       Authenticator::Create(rt->config_.tokens_file);
@@ -112,6 +115,10 @@ absl::Status ServerRuntime::Start() {
       exposer_ = std::make_unique<prometheus::Exposer>(config_.metrics_listen);
       exposer_->RegisterCollectable(metrics_.registry());
     } catch (const std::exception& e) {
+      // The gRPC server already runs: stop it before the caller frees the services.
+      server_->Shutdown(std::chrono::system_clock::now());
+      server_->Wait();
+      server_.reset();
       return absl::UnavailableError(
           absl::StrCat("cannot serve metrics on ", config_.metrics_listen, ": ", e.what()));
     }

@@ -64,12 +64,13 @@ int RunServerMain(int argc, char** argv, absl::string_view service_name, absl::s
   config.redis.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
 
   Logger startup_log(stderr, std::string(service_name));
+  // Declared before the runtime so that the services outlive the server that calls them.
+  std::vector<std::shared_ptr<void>> keep_alive;
   absl::StatusOr<std::unique_ptr<ServerRuntime>> runtime = ServerRuntime::Create(config);
   if (!runtime.ok()) {
     startup_log.Error("startup_failed", {{"error", std::string(runtime.status().message())}});
     return 2;
   }
-  std::vector<std::shared_ptr<void>> keep_alive;
   if (absl::Status s = setup(**runtime, keep_alive); !s.ok()) {
     startup_log.Error("startup_failed", {{"error", std::string(s.message())}});
     return 2;

@@ -154,6 +154,9 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> ApplyOverrides(
     }
     copy->params.*(spec->field) = value;
   }
+  if (absl::Status s = CheckConsistency(copy->params); !s.ok()) {
+    return InvalidField("parameter_overrides", absl::StrCat("would make ", s.message()));
+  }
   return copy;
 }
 

@@ -64,9 +64,10 @@ void SetPosition(const AdultFacts& swept, const IncomeResult& r, v1::CurvePositi
   out.mutable_disposable_income()->set_cents(r.disposable);
 }
 
+// "4", "4,3" (4 h 15 min → 4,25, rounded to one decimal), "4,8" (4 h 45 min).
 std::string Hours(std::int32_t minutes) {
-  return minutes % 60 == 0 ? absl::StrCat(minutes / 60)
-                           : absl::StrCat(minutes / 60, ",", (minutes % 60) * 10 / 60);
+  const std::int32_t tenths = (minutes * 10 + 30) / 60;
+  return tenths % 10 == 0 ? absl::StrCat(tenths / 10) : absl::StrCat(tenths / 10, ",", tenths % 10);
 }
 
 // Fills a cliff between results `a` and `b`: the cause is the programme that lost the most;
@@ -288,7 +289,7 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
   // Never below the statutory adult minimum wage for an adult of 21 or more (WML art. 8); the
   // youth percentages are not in the rule-set, so a younger adult is searched from 1 cent.
   const std::int64_t lo = ctx->household.adults[idx].age >= 21 ? rules.params.wml_hourly_21plus : 1;
-  std::int64_t hi = 3 * rules.params.wml_hourly_21plus;
+  std::int64_t hi = std::min(3 * rules.params.wml_hourly_21plus, kMaxSweepWage);
   if (req.has_max_hourly_wage()) {
     if (absl::Status s =
             CheckRange("max_hourly_wage.cents", req.max_hourly_wage().cents(), lo, kMaxSweepWage);

@@ -1,6 +1,7 @@
 #include "services/budget/rules/rule_params.h"
 
 #include <array>
+#include <string>
 
 namespace kompas::budget {
 namespace {
@@ -139,6 +140,37 @@ int UnitScale(Unit unit) {
       return 0;
   }
   return 0;
+}
+
+absl::Status CheckConsistency(const RuleParams& p) {
+  struct Order {
+    std::int64_t lower;
+    std::int64_t upper;
+    const char* key;  // the key named when upper < lower
+    const char* rule;
+  };
+  const Order orders[] = {
+      {p.ib_bracket1_upper, p.ib_bracket2_upper, "ib.bracket2_upper",
+       "must not lie below ib.bracket1_upper"},
+      {p.ak_seg1_upper, p.ak_seg2_upper, "ak.seg2_upper", "must not lie below ak.seg1_upper"},
+      {p.ak_seg2_upper, p.ak_seg3_upper, "ak.seg3_upper", "must not lie below ak.seg2_upper"},
+      {p.ht_kwaliteitskortingsgrens, p.ht_aftoppingsgrens_1_2, "ht.aftoppingsgrens_1_2",
+       "must not lie below ht.kwaliteitskortingsgrens"},
+      {p.ht_kwaliteitskortingsgrens, p.ht_aftoppingsgrens_3plus, "ht.aftoppingsgrens_3plus",
+       "must not lie below ht.kwaliteitskortingsgrens"},
+      {p.ht_aftoppingsgrens_3plus, p.ht_max_huurgrens, "ht.max_huurgrens",
+       "must not lie below the aftoppingsgrenzen"},
+      {p.ht_aftoppingsgrens_1_2, p.ht_max_huurgrens, "ht.max_huurgrens",
+       "must not lie below the aftoppingsgrenzen"},
+  };
+  for (const Order& o : orders) {
+    if (o.upper < o.lower) return absl::InvalidArgumentError(std::string(o.key) + ": " + o.rule);
+  }
+  // An hourly minimum wage above € 1.000 is no Dutch rule; it also bounds the wage searches.
+  if (p.wml_hourly_21plus < 1 || p.wml_hourly_21plus > 100'000) {
+    return absl::InvalidArgumentError("wml.hourly_21plus: must lie between 0,01 and 1000,00");
+  }
+  return absl::OkStatus();
 }
 
 std::span<const ParamSpec> ParamSpecs() { return kSpecs; }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace kompas::budget {
@@ -139,6 +140,11 @@ struct ParamSpec {
   Unit unit;
   std::int64_t RuleParams::*field;
 };
+
+// The thresholds the formulas assume ascend (brackets, credit segments, huurtoeslag limits) and
+// stay within sane bounds; INVALID_ARGUMENT naming the first key that breaks it. Run on every
+// loaded rule-set and again after what-if overrides.
+absl::Status CheckConsistency(const RuleParams& p);
 
 // Every parameter a rule-set file must define, exactly once.
 std::span<const ParamSpec> ParamSpecs();

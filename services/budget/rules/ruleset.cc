@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -153,6 +154,9 @@ absl::StatusOr<RuleSet> ParseRuleSet(absl::string_view yaml, absl::string_view f
                 "missing (every parameter must be given, with its source)");
     }
   }
+  if (absl::Status s = CheckConsistency(rs.params); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(file_name, ": parameters.", s.message()));
+  }
   return rs;
 }
 
@@ -241,6 +245,13 @@ absl::StatusOr<RuleBook> RuleBook::Create(std::vector<RuleSet> rule_sets) {
   if (rule_sets.empty()) return absl::InvalidArgumentError("no rule-sets given");
   std::sort(rule_sets.begin(), rule_sets.end(),
             [](const RuleSet& a, const RuleSet& b) { return a.valid_from < b.valid_from; });
+  std::set<std::string> ids;
+  for (const RuleSet& rs : rule_sets) {
+    if (!ids.insert(rs.id).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(rs.file_name, ": ruleset id ", rs.id, " is used by another file"));
+    }
+  }
   for (std::size_t i = 1; i < rule_sets.size(); ++i) {
     const RuleSet& prev = rule_sets[i - 1];
     const RuleSet& next = rule_sets[i];

@@ -315,6 +315,31 @@ TEST_F(BudgetLogicTest, OverridesChangeThisAnswerOnlyAndAreEchoed) {
               HasSubstr("parameter_overrides[1].key: names a parameter a second time"));
 }
 
+// Overrides that would break the formulas' assumptions are refused, and no override can make a
+// wage search unbounded.
+TEST_F(BudgetLogicTest, OverridesCannotBreakTheRulesOrTheSearch) {
+  v1::CalculateIncomeRequest req;
+  *req.mutable_household() = SingleParent();
+  tv1::ParameterOverride* o = req.add_parameter_overrides();
+  o->set_key("ib.bracket1_upper");
+  o->mutable_value()->mutable_money()->set_cents(100'000'000'00);
+  v1::CalculateIncomeResponse resp;
+  absl::Status s = Logic().CalculateIncome(req, resp);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("ib.bracket2_upper: must not lie below"));
+
+  v1::FindRequiredWageRequest wage;
+  *wage.mutable_household() = SingleParent();
+  wage.set_adult_number(1);
+  wage.set_minutes_per_week(36 * 60);
+  tv1::ParameterOverride* w = wage.add_parameter_overrides();
+  w->set_key("wml.hourly_21plus");
+  w->mutable_value()->mutable_money()->set_cents(100'000'000'00);
+  v1::FindRequiredWageResponse wage_resp;
+  EXPECT_THAT(std::string(Logic().FindRequiredWage(wage, wage_resp).message()),
+              HasSubstr("wml.hourly_21plus: must lie between"));
+}
+
 // An organisation that loaded its own budget standard gets answers with it, named as its own;
 // every other organisation keeps the default.
 TEST(OrgStandardTest, TheTenantsOwnStandardIsUsedAndNamed) {

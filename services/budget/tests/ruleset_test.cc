@@ -131,6 +131,22 @@ TEST(RuleBookTest, PicksThePeriodOfTheDateAndMarksLaterDatesOutdated) {
   EXPECT_THAT(Message(before), HasSubstr("rule_date: 2024-12-31 precedes the oldest rule-set"));
 }
 
+TEST(RuleBookTest, RefusesADuplicateIdAndInconsistentThresholds) {
+  std::vector<RuleSet> dup;
+  dup.push_back(*ParseRuleSet(ValidYaml("nl/x", "2025-01-01", "2025-06-30"), "a.yaml"));
+  dup.push_back(*ParseRuleSet(ValidYaml("nl/y", "2025-07-01", "2025-12-31"), "b.yaml"));
+  dup.push_back(*ParseRuleSet(ValidYaml("nl/x", "2026-01-01", "2026-06-30"), "c.yaml"));
+  EXPECT_THAT(Message(RuleBook::Create(std::move(dup)).status()),
+              HasSubstr("ruleset id nl/x is used by another file"));
+  // All thresholds equal (1) is consistent; a bracket boundary below the one before is not.
+  std::string y = ValidYaml();
+  const std::string key = "  ib.bracket1_upper:\n    value: \"1\"";
+  ASSERT_NE(y.find(key), std::string::npos);
+  y.replace(y.find(key), key.size(), "  ib.bracket1_upper:\n    value: \"2\"");
+  EXPECT_THAT(Message(ParseRuleSet(y, "t.yaml").status()),
+              HasSubstr("t.yaml: parameters.ib.bracket2_upper: must not lie below"));
+}
+
 TEST(RuleBookTest, RefusesOverlapsAndGaps) {
   std::vector<RuleSet> overlap;
   overlap.push_back(*ParseRuleSet(ValidYaml("nl/2025", "2025-01-01", "2026-01-01"), "a.yaml"));
