@@ -10,45 +10,18 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "kompas/budget/v1/budget.grpc.pb.h"
+#include "services/budget/income/engine.h"
+#include "tools/cli/budget_client.h"
 
 namespace kompas::cli {
 namespace {
 
 namespace bv1 = ::kompas::budget::v1;
-
-std::string Euro(std::int64_t cents) {
-  const bool neg = cents < 0;
-  const std::int64_t v = neg ? -cents : cents;
-  const std::string digits = absl::StrCat(v / 100);
-  std::string whole;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) whole.push_back('.');
-    whole.push_back(digits[i]);
-  }
-  return absl::StrFormat("%s€ %s,%02d", neg ? "-" : "", whole, v % 100);
-}
+using ::kompas::budget::FormatEuro;
 
 std::string Xml(absl::string_view text) {
   return absl::StrReplaceAll(text,
                              {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
-}
-
-absl::Status FromGrpc(const grpc::Status& s) {
-  if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      absl::StrCat("budget: ", s.error_message()));
-}
-
-std::unique_ptr<bv1::BudgetService::Stub> Stub(const StackFile& stack) {
-  auto it = stack.services.find("budget");
-  if (it == stack.services.end()) return nullptr;
-  return bv1::BudgetService::NewStub(
-      grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials()));
-}
-
-void Prepare(grpc::ClientContext& ctx, const StackFile& stack, absl::Duration timeout) {
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  ctx.AddMetadata("authorization", "Bearer " + stack.token);
 }
 
 // Band colours and Dutch names per programme, in stacking order (income first).
@@ -72,8 +45,8 @@ absl::StatusOr<bv1::GetIncomeCurveResponse> RunCurve(const StackFile& stack,
                                                      const kompas::type::v1::Household& household,
                                                      std::int64_t hourly_cents,
                                                      absl::Duration timeout) {
-  auto stub = Stub(stack);
-  if (stub == nullptr) return absl::NotFoundError("the stack names no budget service");
+  absl::StatusOr<std::unique_ptr<bv1::BudgetService::Stub>> stub = BudgetStub(stack);
+  if (!stub.ok()) return stub.status();
   bv1::GetIncomeCurveRequest req;
   *req.mutable_household() = household;
   req.set_adult_number(1);
@@ -84,24 +57,24 @@ absl::StatusOr<bv1::GetIncomeCurveResponse> RunCurve(const StackFile& stack,
   req.set_include_components(true);
   bv1::GetIncomeCurveResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, stack, timeout);
-  if (absl::Status s = FromGrpc(stub->GetIncomeCurve(&ctx, req, &resp)); !s.ok()) return s;
+  PrepareContext(ctx, stack, timeout);
+  if (absl::Status s = FromGrpc((*stub)->GetIncomeCurve(&ctx, req, &resp)); !s.ok()) return s;
   return resp;
 }
 
 absl::StatusOr<bv1::FindRequiredWageResponse> RunWage(const StackFile& stack,
                                                       const kompas::type::v1::Household& household,
                                                       int hours, absl::Duration timeout) {
-  auto stub = Stub(stack);
-  if (stub == nullptr) return absl::NotFoundError("the stack names no budget service");
+  absl::StatusOr<std::unique_ptr<bv1::BudgetService::Stub>> stub = BudgetStub(stack);
+  if (!stub.ok()) return stub.status();
   bv1::FindRequiredWageRequest req;
   *req.mutable_household() = household;
   req.set_adult_number(1);
   req.set_minutes_per_week(hours * 60);
   bv1::FindRequiredWageResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, stack, timeout);
-  if (absl::Status s = FromGrpc(stub->FindRequiredWage(&ctx, req, &resp)); !s.ok()) return s;
+  PrepareContext(ctx, stack, timeout);
+  if (absl::Status s = FromGrpc((*stub)->FindRequiredWage(&ctx, req, &resp)); !s.ok()) return s;
   return resp;
 }
 
@@ -117,8 +90,8 @@ std::string FormatCurveTable(const bv1::GetIncomeCurveResponse& curve) {
     }
     absl::StrAppend(&out,
                     absl::StrFormat("%-6d %14s %14s %10s\n", p.position().minutes_per_week() / 60,
-                                    Euro(p.position().disposable_income().cents()),
-                                    Euro(p.margin().cents()), pressure));
+                                    FormatEuro(p.position().disposable_income().cents()),
+                                    FormatEuro(p.margin().cents()), pressure));
   }
   if (curve.cliffs_size() == 0) {
     absl::StrAppend(&out, "\nGeen kliffen: meer werken levert bij elke stap iets op.\n");
@@ -223,7 +196,7 @@ std::string CurveSvg(const bv1::GetIncomeCurveResponse& curve, const std::string
           line, kLeft, kLeft + plot_w, Y(static_cast<double>(curve.required_budget().cents())),
           Y(static_cast<double>(curve.required_budget().cents())), kLeft + 6,
           Y(static_cast<double>(curve.required_budget().cents())) - 6,
-          Xml(Euro(curve.required_budget().cents()))));
+          Xml(FormatEuro(curve.required_budget().cents()))));
   absl::StrAppend(
       &svg, absl::StrFormat("<rect x=\"%.0f\" y=\"%d\" width=\"14\" height=\"3\" fill=\"black\"/>"
                             "<text x=\"%.0f\" y=\"%d\">Te besteden</text>\n",
@@ -236,7 +209,7 @@ std::string CurveSvg(const bv1::GetIncomeCurveResponse& curve, const std::string
                         "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                         kLeft, kLeft + plot_w, Y(static_cast<double>(y)), Y(static_cast<double>(y)),
                         kLeft - 6, Y(static_cast<double>(y)) + 4,
-                        Xml(Euro(y).substr(0, Euro(y).size() - 3))));
+                        Xml(FormatEuro(y).substr(0, FormatEuro(y).size() - 3))));
   }
   for (int hours = 0; hours <= static_cast<int>(max_x); hours += 4) {
     absl::StrAppend(
@@ -259,7 +232,7 @@ std::string CurveSvg(const bv1::GetIncomeCurveResponse& curve, const std::string
             "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"none\" stroke=\"#d62728\" "
             "stroke-width=\"2.5\"><title>%s</title></circle>"
             "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\" font-weight=\"bold\">klif −%s</text>\n",
-            x, y, Xml(c.explanation()), x + 8, y + 18, Xml(Euro(c.drop().cents()))));
+            x, y, Xml(c.explanation()), x + 8, y + 18, Xml(FormatEuro(c.drop().cents()))));
   }
   absl::StrAppend(&svg, "</svg>\n");
   return svg;

@@ -10,23 +10,14 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "kompas/budget/v1/budget.grpc.pb.h"
+#include "services/budget/income/engine.h"
+#include "tools/cli/budget_client.h"
 
 namespace kompas::cli {
 namespace {
 
 namespace bv1 = ::kompas::budget::v1;
-
-std::string Euro(std::int64_t cents) {
-  const bool neg = cents < 0;
-  const std::int64_t v = neg ? -cents : cents;
-  const std::string digits = absl::StrCat(v / 100);
-  std::string whole;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) whole.push_back('.');
-    whole.push_back(digits[i]);
-  }
-  return absl::StrFormat("%s€ %s,%02d", neg ? "-" : "", whole, v % 100);
-}
+using ::kompas::budget::FormatEuro;
 
 // Exact "1.3" → 1300000 ppm, "19.12" → 1912 cents.
 absl::StatusOr<std::int64_t> Scaled(absl::string_view text, int scale) {
@@ -69,13 +60,7 @@ std::string Label(const Situation& s) {
     for (char& ch : factor) ch = ch == '.' ? ',' : ch;
     return absl::StrCat(s.hours, " uur, ", factor, " × minimumloon");
   }
-  return absl::StrCat(s.hours, " uur à ", Euro(s.hourly_cents), " per uur");
-}
-
-absl::Status FromGrpc(const grpc::Status& s, absl::string_view service) {
-  if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      absl::StrCat(service, ": ", s.error_message()));
+  return absl::StrCat(s.hours, " uur à ", FormatEuro(s.hourly_cents), " per uur");
 }
 
 }  // namespace
@@ -124,15 +109,10 @@ absl::StatusOr<IncomeReport> RunIncome(const StackFile& stack,
                                        const kompas::type::v1::Household& household,
                                        const std::vector<Situation>& situations,
                                        absl::Duration timeout) {
-  auto it = stack.services.find("budget");
-  if (it == stack.services.end())
-    return absl::NotFoundError("the stack file names no budget service");
-  auto stub = bv1::BudgetService::NewStub(
-      grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials()));
-  auto context = [&](grpc::ClientContext& ctx) {
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-    ctx.AddMetadata("authorization", "Bearer " + stack.token);
-  };
+  absl::StatusOr<std::unique_ptr<bv1::BudgetService::Stub>> budget = BudgetStub(stack);
+  if (!budget.ok()) return budget.status();
+  bv1::BudgetService::Stub* stub = budget->get();
+  auto context = [&](grpc::ClientContext& ctx) { PrepareContext(ctx, stack, timeout); };
 
   // The minimum wage in force comes from the service's own rule-sets, not from this tool.
   std::int64_t wml = 0;
@@ -145,8 +125,7 @@ absl::StatusOr<IncomeReport> RunIncome(const StackFile& stack,
     bv1::ListRuleSetsResponse resp;
     grpc::ClientContext ctx;
     context(ctx);
-    if (absl::Status s = FromGrpc(stub->ListRuleSets(&ctx, req, &resp), "budget"); !s.ok())
-      return s;
+    if (absl::Status s = FromGrpc(stub->ListRuleSets(&ctx, req, &resp)); !s.ok()) return s;
     if (resp.rule_sets_size() == 0) return absl::FailedPreconditionError("budget has no rule-sets");
     const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
     const bv1::RuleSet* in_force = &resp.rule_sets(resp.rule_sets_size() - 1);
@@ -180,8 +159,7 @@ absl::StatusOr<IncomeReport> RunIncome(const StackFile& stack,
   }
   grpc::ClientContext ctx;
   context(ctx);
-  if (absl::Status s = FromGrpc(stub->CalculateIncomeBatch(&ctx, req, &report.response), "budget");
-      !s.ok()) {
+  if (absl::Status s = FromGrpc(stub->CalculateIncomeBatch(&ctx, req, &report.response)); !s.ok()) {
     return s;
   }
   return report;
@@ -203,18 +181,18 @@ std::string FormatIncomeTable(const IncomeReport& report) {
                   r.required_budget().standard().title(), "):\n");
   for (const auto& line : r.required_budget().lines()) {
     absl::StrAppend(&out, "  ", Pad(line.description(), 78, true), " ",
-                    Pad(Euro(line.monthly_amount().cents()), 12, false), "\n");
+                    Pad(FormatEuro(line.monthly_amount().cents()), 12, false), "\n");
   }
   absl::StrAppend(&out, "  ", Pad("Totaal nodig", 78, true), " ",
-                  Pad(Euro(r.required_budget().total().cents()), 12, false), "\n\n");
+                  Pad(FormatEuro(r.required_budget().total().cents()), 12, false), "\n\n");
   absl::StrAppend(&out, Pad("Situatie", 30, true), Pad("Te besteden", 14, false),
                   Pad("Nodig", 14, false), Pad("Verschil", 14, false), "  Lonend?\n");
   for (int i = 0; i < r.results_size(); ++i) {
     const auto& c = r.results(i).calculation();
     absl::StrAppend(&out, Pad(r.results(i).scenario_id(), 30, true),
-                    Pad(Euro(c.disposable_income().cents()), 14, false),
-                    Pad(Euro(c.required_budget().cents()), 14, false),
-                    Pad(Euro(c.margin().cents()), 14, false), "  ", c.lonend() ? "ja" : "nee",
+                    Pad(FormatEuro(c.disposable_income().cents()), 14, false),
+                    Pad(FormatEuro(c.required_budget().cents()), 14, false),
+                    Pad(FormatEuro(c.margin().cents()), 14, false), "  ", c.lonend() ? "ja" : "nee",
                     "\n");
   }
   return out;

@@ -65,6 +65,12 @@ void SetPosition(const AdultFacts& swept, const IncomeResult& r, v1::CurvePositi
 }
 
 // "4", "4,3" (4 h 15 min → 4,25, rounded to one decimal), "4,8" (4 h 45 min).
+absl::Status CheckAdultNumber(std::int32_t adult_number, const HouseholdFacts& h) {
+  const int adults = static_cast<int>(h.adults.size());
+  if (adult_number >= 1 && adult_number <= adults) return absl::OkStatus();
+  return InvalidField("adult_number", absl::StrCat("must be 1..", adults));
+}
+
 std::string Hours(std::int32_t minutes) {
   const std::int32_t tenths = (minutes * 10 + 30) / 60;
   return tenths % 10 == 0 ? absl::StrCat(tenths / 10) : absl::StrCat(tenths / 10, ",", tenths % 10);
@@ -121,10 +127,7 @@ absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
                                         req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
-  const int adults = static_cast<int>(ctx->household.adults.size());
-  if (req.adult_number() < 1 || req.adult_number() > adults) {
-    return InvalidField("adult_number", absl::StrCat("must be 1..", adults));
-  }
+  if (absl::Status s = CheckAdultNumber(req.adult_number(), ctx->household); !s.ok()) return s;
   const auto swept_index = static_cast<std::size_t>(req.adult_number() - 1);
 
   // The sweep: n points from `from` by `step`.
@@ -266,7 +269,6 @@ struct WageSearch {
   std::int64_t wage = 0;         // the required wage when found
   std::int64_t best_margin = 0;  // best margin on the grid
   bool ever_lonend = false;      // some grid wage was lonend, yet not lastingly
-  std::int64_t evaluations = 0;
 };
 
 }  // namespace
@@ -277,10 +279,7 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
                                         req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
-  const int adults = static_cast<int>(ctx->household.adults.size());
-  if (req.adult_number() < 1 || req.adult_number() > adults) {
-    return InvalidField("adult_number", absl::StrCat("must be 1..", adults));
-  }
+  if (absl::Status s = CheckAdultNumber(req.adult_number(), ctx->household); !s.ok()) return s;
   if (absl::Status s = CheckRange("minutes_per_week", req.minutes_per_week(), 60, 4800); !s.ok()) {
     return s;
   }
@@ -316,7 +315,6 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
     for (std::int64_t w = lo;; w = std::min(w + kWageScanStep, hi)) {
       absl::StatusOr<IncomeResult> r = margin_at(minutes, w);
       if (!r.ok()) return r.status();
-      ++out.evaluations;
       const std::int64_t m = r->disposable - need;
       out.best_margin = std::max(out.best_margin, m);
       if (m < 0) {
@@ -339,7 +337,6 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
       const std::int64_t mid = a + (b - a) / 2;
       absl::StatusOr<IncomeResult> r = margin_at(minutes, mid);
       if (!r.ok()) return r.status();
-      ++out.evaluations;
       (r->disposable >= need ? b : a) = mid;
     }
     out.found = true;

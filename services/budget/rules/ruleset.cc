@@ -108,14 +108,9 @@ std::vector<std::string> RuleSet::EstimatedKeys() const {
 }
 
 absl::StatusOr<RuleSet> ParseRuleSet(absl::string_view yaml, absl::string_view file_name) {
-  YAML::Node root;
-  try {  // yaml-cpp reports syntax errors by throwing; they end here.
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
-  }
-  if (!root.IsMap()) return At(file_name, root, "(top)", "must be a mapping");
+  absl::StatusOr<YAML::Node> loaded = yaml::LoadMapping(yaml, file_name);
+  if (!loaded.ok()) return loaded.status();
+  const YAML::Node root = *loaded;
   if (absl::Status s =
           CheckKeys(file_name, root, "(top)",
                     {"ruleset", "valid_from", "valid_until", "description", "parameters"});
@@ -161,14 +156,9 @@ absl::StatusOr<RuleSet> ParseRuleSet(absl::string_view yaml, absl::string_view f
 }
 
 absl::StatusOr<KotTable> ParseKotTable(absl::string_view yaml, absl::string_view file_name) {
-  YAML::Node root;
-  try {  // yaml-cpp reports syntax errors by throwing; they end here.
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
-  }
-  if (!root.IsMap()) return At(file_name, root, "(top)", "must be a mapping");
+  absl::StatusOr<YAML::Node> loaded = yaml::LoadMapping(yaml, file_name);
+  if (!loaded.ok()) return loaded.status();
+  const YAML::Node root = *loaded;
   if (absl::Status s = CheckKeys(file_name, root, "(top)",
                                  {"table", "valid_from", "valid_until", "source", "legal_basis",
                                   "estimated", "derivation", "rows"});

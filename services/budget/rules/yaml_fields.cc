@@ -7,6 +7,18 @@
 
 namespace kompas::budget::yaml {
 
+absl::StatusOr<YAML::Node> LoadMapping(absl::string_view yaml, absl::string_view file_name) {
+  YAML::Node root;
+  try {  // yaml-cpp reports syntax errors by throwing; they end here.
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
+  }
+  if (!root.IsMap()) return At(file_name, root, "(top)", "must be a mapping");
+  return root;
+}
+
 // "file:line: path: message" with the 1-based line of `node`.
 absl::Status At(absl::string_view file, const YAML::Node& node, absl::string_view path,
                 absl::string_view what) {

@@ -15,6 +15,10 @@
 
 namespace kompas::budget::yaml {
 
+// Parses a YAML document whose top level must be a mapping; syntax errors (which yaml-cpp
+// throws) become INVALID_ARGUMENT naming the file and line.
+absl::StatusOr<YAML::Node> LoadMapping(absl::string_view yaml, absl::string_view file_name);
+
 // INVALID_ARGUMENT "file:line: path: what" with the 1-based line of `node` (0 if absent).
 absl::Status At(absl::string_view file, const YAML::Node& node, absl::string_view path,
                 absl::string_view what);

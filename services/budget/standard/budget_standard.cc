@@ -303,14 +303,9 @@ absl::Status ParseYears(absl::string_view file, const YAML::Node& root, BudgetSt
 
 absl::StatusOr<BudgetStandard> ParseBudgetStandard(absl::string_view yaml,
                                                    absl::string_view file_name) {
-  YAML::Node root;
-  try {  // yaml-cpp reports syntax errors by throwing; they end here.
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
-  }
-  if (!root.IsMap()) return At(file_name, root, "(top)", "must be a mapping");
+  absl::StatusOr<YAML::Node> loaded = yaml::LoadMapping(yaml, file_name);
+  if (!loaded.ok()) return loaded.status();
+  const YAML::Node root = *loaded;
   BudgetStandard bs;
   bs.file_name = std::string(file_name);
   absl::StatusOr<int> base_year = Int(file_name, root, "base_year", "base_year", 1990, 2200);

@@ -1,0 +1,27 @@
+// What every `kompas` command that talks to the budget service shares: the stub, the call
+// context (deadline, bearer token) and errors that name the service.
+#ifndef KOMPAS_TOOLS_CLI_BUDGET_CLIENT_H_
+#define KOMPAS_TOOLS_CLI_BUDGET_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kompas/budget/v1/budget.grpc.pb.h"
+#include "tools/cli/stack_file.h"
+
+namespace kompas::cli {
+
+// NOT_FOUND when the stack names no budget service.
+absl::StatusOr<std::unique_ptr<kompas::budget::v1::BudgetService::Stub>> BudgetStub(
+    const StackFile& stack);
+// Deadline now + `timeout` and `authorization: Bearer <token>`.
+void PrepareContext(grpc::ClientContext& ctx, const StackFile& stack, absl::Duration timeout);
+// OK, or the gRPC error with its code and "budget: " before the message.
+absl::Status FromGrpc(const grpc::Status& status);
+
+}  // namespace kompas::cli
+
+#endif  // KOMPAS_TOOLS_CLI_BUDGET_CLIENT_H_
