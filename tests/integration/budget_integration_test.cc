@@ -26,7 +26,8 @@ const std::string kData = std::string(KOMPAS_SOURCE_DIR) + "/data";
 std::vector<std::string> DataArgs(const std::string& rules_dir = kData + "/rules/nl") {
   return {"--rules_dir=" + rules_dir,
           "--budget_standard=" + kData + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
-          "--gemeenten=" + kData + "/regions/gemeente_arbeidsmarktregio_2026.csv"};
+          "--gemeenten=" + kData + "/regions/gemeente_arbeidsmarktregio_2026.csv",
+          "--municipal_dir=" + kData + "/municipal"};
 }
 
 bv1::CalculateIncomeBatchRequest SingleParentBatch() {
@@ -123,8 +124,12 @@ TEST_F(BudgetIntegrationTest, SecondIdenticalBatchIsACacheHitAndRedisDownGivesTh
   grpc::Status s = Batch(SingleParentBatch(), &first);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(first.results_size(), 2);
-  // The engine's worked case 3 (no work): € 2.890,29 a month (see engine_test.cc).
-  EXPECT_EQ(first.results(0).calculation().disposable_income().cents(), 289'029);
+  // The engine's worked case 3 (no work): € 2.890,29 a month from national rules (see
+  // engine_test.cc), plus Groningen's schemes for a single parent on bijstand
+  // (data/municipal/GM0014.yaml): individuele inkomenstoeslag € 701 / 12 = € 58,42 and full
+  // kwijtschelding of € 546,06 / 12 = € 45,51 (45,505 rounded half away from zero).
+  EXPECT_EQ(first.results(0).calculation().disposable_income().cents(), 289'029 + 5'842 + 4'551);
+  EXPECT_TRUE(first.basis().local_schemes().included());
   EXPECT_EQ(CacheCount("hit"), 0);
 
   bv1::CalculateIncomeBatchResponse second;

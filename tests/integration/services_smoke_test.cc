@@ -24,7 +24,8 @@ std::vector<std::string> DataArgs(const std::string& name) {
   if (name == "budget") {
     return {"--rules_dir=" + data + "/rules/nl",
             "--budget_standard=" + data + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
-            "--gemeenten=" + data + "/regions/gemeente_arbeidsmarktregio_2026.csv"};
+            "--gemeenten=" + data + "/regions/gemeente_arbeidsmarktregio_2026.csv",
+            "--municipal_dir=" + data + "/municipal"};
   }
   return {};
 }

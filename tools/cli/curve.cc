@@ -37,6 +37,7 @@ constexpr Band kBands[] = {
     {bv1::INCOME_COMPONENT_KINDGEBONDEN_BUDGET, "Kindgebonden budget", "#fdae6b"},
     {bv1::INCOME_COMPONENT_KINDERBIJSLAG, "Kinderbijslag", "#fd8d3c"},
     {bv1::INCOME_COMPONENT_KINDEROPVANGTOESLAG, "Kinderopvangtoeslag", "#bcbddc"},
+    {bv1::INCOME_COMPONENT_MUNICIPAL_SCHEME, "Regelingen van de gemeente", "#c994c7"},
 };
 
 }  // namespace
@@ -130,11 +131,13 @@ std::string CurveSvg(const bv1::GetIncomeCurveResponse& curve, const std::string
   // Stacked bands: net wage (gross + tax and credits) at the bottom, then each programme.
   std::vector<std::vector<double>> tops(static_cast<std::size_t>(n));
   std::vector<double> base(static_cast<std::size_t>(n), 0.0);
+  // The component's amount at a point; municipal schemes (one entry each) together.
   auto amount = [](const bv1::CurvePoint& p, bv1::IncomeComponent c) {
+    double sum = 0.0;
     for (const auto& a : p.components()) {
-      if (a.component() == c) return static_cast<double>(a.monthly_amount().cents());
+      if (a.component() == c) sum += static_cast<double>(a.monthly_amount().cents());
     }
-    return 0.0;
+    return sum;
   };
   auto band = [&](const std::vector<double>& add, const char* colour, const char* name, int row) {
     std::string poly;

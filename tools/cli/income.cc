@@ -177,6 +177,15 @@ std::string FormatIncomeTable(const IncomeReport& report) {
                               rules.rules_valid_until().day()));
   }
   if (rules.estimated()) absl::StrAppend(&out, "; bevat geschatte waarden");
+  const auto& local = r.basis().local_schemes();
+  if (local.included()) {
+    absl::StrAppend(
+        &out, "\nRegelingen van de gemeente (", local.gemeente_code(), ") meegerekend",
+        local.sample() ? " (met voorbeeldbedragen: controleer ze bij de gemeente)" : "");
+  } else {
+    absl::StrAppend(&out, "\nRegelingen van de gemeente (", local.gemeente_code(),
+                    ") niet meegerekend: alleen landelijke regels");
+  }
   absl::StrAppend(&out, "\n\nWat dit huishouden per maand nodig heeft (",
                   r.required_budget().standard().title(), "):\n");
   for (const auto& line : r.required_budget().lines()) {

@@ -1,8 +1,6 @@
 #include "services/budget/api/budget_logic.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,14 +14,6 @@ namespace tv1 = ::kompas::type::v1;
 constexpr int kMaxScenarios = 1000;
 constexpr int kMaxOverrides = 50;
 constexpr int kDefaultPageSize = 50;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read"));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 void SetDate(absl::CivilDay day, tv1::Date& out) {
   out.set_year(static_cast<std::int32_t>(day.year()));
@@ -59,41 +49,56 @@ const BudgetStandard& BudgetData::StandardFor(absl::string_view tenant) const {
   return it == org_standards.end() ? standard : it->second;
 }
 
-absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
-    const std::string& rules_dir, const std::string& standard_file,
-    const std::string& gemeenten_file, const std::string& org_standards_dir) {
+BudgetDataFiles BudgetDataFiles::InDirectory(absl::string_view data_dir) {
+  BudgetDataFiles f;
+  f.rules_dir = absl::StrCat(data_dir, "/rules/nl");
+  f.standard_file = absl::StrCat(data_dir, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml");
+  f.gemeenten_file = absl::StrCat(data_dir, "/regions/gemeente_arbeidsmarktregio_2026.csv");
+  f.municipal_dir = absl::StrCat(data_dir, "/municipal");
+  return f;
+}
+
+absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(const BudgetDataFiles& files) {
   auto data = std::make_shared<BudgetData>();
-  absl::StatusOr<RuleBook> rules = RuleBook::LoadDirectory(rules_dir);
+  absl::StatusOr<RuleBook> rules = RuleBook::LoadDirectory(files.rules_dir);
   if (!rules.ok()) return rules.status();
   data->rules = *std::move(rules);
-  absl::StatusOr<std::string> standard_text = ReadFile(standard_file);
+  absl::StatusOr<std::string> standard_text = yaml::ReadTextFile(files.standard_file);
   if (!standard_text.ok()) return standard_text.status();
-  absl::StatusOr<BudgetStandard> standard = ParseBudgetStandard(*standard_text, standard_file);
+  absl::StatusOr<BudgetStandard> standard =
+      ParseBudgetStandard(*standard_text, files.standard_file);
   if (!standard.ok()) return standard.status();
   data->standard = *std::move(standard);
-  absl::StatusOr<std::string> gemeenten_text = ReadFile(gemeenten_file);
+  absl::StatusOr<std::string> gemeenten_text = yaml::ReadTextFile(files.gemeenten_file);
   if (!gemeenten_text.ok()) return gemeenten_text.status();
-  absl::StatusOr<GemeenteSet> gemeenten = ParseGemeenten(*gemeenten_text, gemeenten_file);
+  absl::StatusOr<GemeenteSet> gemeenten = ParseGemeenten(*gemeenten_text, files.gemeenten_file);
   if (!gemeenten.ok()) return gemeenten.status();
   data->gemeenten = *std::move(gemeenten);
-  if (!org_standards_dir.empty()) {
+  if (!files.municipal_dir.empty()) {
+    absl::StatusOr<MunicipalSchemes> municipal =
+        MunicipalSchemes::LoadDirectory(files.municipal_dir);
+    if (!municipal.ok()) return municipal.status();
+    data->municipal = *std::move(municipal);
+  }
+  if (!files.org_standards_dir.empty()) {
+    const std::string& dir = files.org_standards_dir;
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(org_standards_dir, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
       if (entry.path().extension() != ".yaml") continue;
       const std::string tenant = entry.path().stem().string();
-      absl::StatusOr<std::string> text = ReadFile(entry.path().string());
+      absl::StatusOr<std::string> text = yaml::ReadTextFile(entry.path().string());
       if (!text.ok()) return text.status();
       absl::StatusOr<BudgetStandard> org = ParseBudgetStandard(*text, entry.path().string());
       if (!org.ok()) return org.status();
       data->org_standards.emplace(tenant, *std::move(org));
     }
-    if (ec) {
-      return absl::InvalidArgumentError(absl::StrCat(org_standards_dir, ": ", ec.message()));
-    }
+    if (ec) return absl::InvalidArgumentError(absl::StrCat(dir, ": ", ec.message()));
   }
   std::vector<std::string> ids;
   for (const RuleSet& rs : data->rules.rule_sets()) ids.push_back(rs.id);
-  data->version = absl::StrCat(absl::StrJoin(ids, "+"), "|", data->standard.id);
+  data->version = absl::StrCat(
+      absl::StrJoin(ids, "+"), "|", data->standard.id,
+      "|municipal:", data->municipal.size() == 0 ? "none" : data->municipal.content_hash());
   return data;
 }
 
@@ -185,6 +190,9 @@ absl::StatusOr<BudgetLogic::Context> BudgetLogic::Prepare(const tv1::Household& 
   absl::StatusOr<HouseholdFacts> facts = HouseholdFromProto(household, *day, data_->gemeenten);
   if (!facts.ok()) return facts.status();
   ctx.household = *std::move(facts);
+  ctx.gemeente_code = household.gemeente_code();
+  const GemeenteSchemes* local = data_->municipal.Find(household.gemeente_code());
+  if (local != nullptr && local->Covers(*day)) ctx.household.local_schemes = local;
   return ctx;
 }
 
@@ -259,7 +267,13 @@ void BudgetLogic::FillBasis(const Context& ctx, const v1::BudgetStandardRef& sta
     e->set_derivation(rs.kot_table->derivation);
   }
   if (ctx.overrides != nullptr) *rules->mutable_applied_overrides() = *ctx.overrides;
-  out.mutable_local_schemes()->Clear();
+  v1::LocalSchemes* local = out.mutable_local_schemes();
+  local->set_gemeente_code(ctx.gemeente_code);
+  if (const GemeenteSchemes* g = ctx.household.local_schemes; g != nullptr) {
+    local->set_included(true);
+    local->set_sample(g->sample);
+    for (const Scheme& s : g->schemes) local->add_scheme_ids(s.qualified);
+  }
 }
 
 void ToProto(const IncomeResult& r, const RuleSet& rules, std::int64_t required_budget,
@@ -279,7 +293,16 @@ void ToProto(const IncomeResult& r, const RuleSet& rules, std::int64_t required_
     line->set_component(static_cast<v1::IncomeComponent>(l.component));
     line->set_adult_number(l.adult);
     line->mutable_monthly_amount()->set_cents(l.monthly);
-    line->mutable_rule_set_id()->set_value(rules.id);
+    if (l.scheme != nullptr) {
+      // A municipal scheme: its gemeente file instead of the rule-set.
+      line->set_scheme_id(l.scheme->qualified);
+      line->set_sample(l.scheme->sample);
+      line->mutable_rule_set_id()->set_value(l.scheme->data_id);
+      line->mutable_legal_basis()->set_law(l.scheme->legal_basis);
+      line->mutable_legal_basis()->set_url(l.scheme->source->url);
+    } else {
+      line->mutable_rule_set_id()->set_value(rules.id);
+    }
     if (l.basis != nullptr) SetLegalBasis(*l.basis, *line->mutable_legal_basis());
     line->set_explanation(l.explanation);
     line->set_estimated(l.estimated);

@@ -13,6 +13,7 @@
 #include "kompas/budget/v1/budget.pb.h"
 #include "services/budget/api/convert.h"
 #include "services/budget/income/engine.h"
+#include "services/budget/municipal/schemes.h"
 #include "services/budget/rules/ruleset.h"
 #include "services/budget/standard/budget_standard.h"
 
@@ -23,22 +24,32 @@ struct BudgetData {
   RuleBook rules;
   BudgetStandard standard;
   GemeenteSet gemeenten;
+  MunicipalSchemes municipal;
   // Organisations' own budget standards (e.g. licensed Nibud figures), by tenant id.
   absl::flat_hash_map<std::string, BudgetStandard> org_standards;
 
   // The standard for a tenant: its own if it loaded one, else the default.
   const BudgetStandard& StandardFor(absl::string_view tenant) const;
   bool HasOrgStandard(absl::string_view tenant) const { return org_standards.contains(tenant); }
-  // Identifies this data for caches: rule-set ids + standard id.
+  // Identifies this data for caches: rule-set ids, standard id, municipal files' hash.
   std::string version;
 };
 
-// Loads data/rules/nl, the budget standard file and the gemeente list; any error names the
-// file, line and key (the process refuses to start).
-// `org_standards_dir` (optional, "" = none) holds <tenant>.yaml budget standards.
-absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(
-    const std::string& rules_dir, const std::string& standard_file,
-    const std::string& gemeenten_file, const std::string& org_standards_dir = "");
+// Where the budget service's data files are.
+struct BudgetDataFiles {
+  std::string rules_dir;          // data/rules/nl
+  std::string standard_file;      // the default budget standard
+  std::string gemeenten_file;     // the gemeente codes a household may name
+  std::string municipal_dir;      // GM<code>.yaml minima schemes; "" = national rules only
+  std::string org_standards_dir;  // <tenant>.yaml budget standards; "" = none
+
+  // The repository's files under `data_dir` (the directory data/), without org standards.
+  static BudgetDataFiles InDirectory(absl::string_view data_dir);
+};
+
+// Loads and validates every file; any error names the file, line and key (the process
+// refuses to start).
+absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(const BudgetDataFiles& files);
 
 class BudgetLogic {
  public:
@@ -76,7 +87,8 @@ class BudgetLogic {
     const BudgetStandard* standard = nullptr;   // the caller's organisation's, or the default
     bool org_standard = false;
     absl::CivilDay rule_date;
-    HouseholdFacts household;
+    HouseholdFacts household;  // household.local_schemes: the schemes applied, if any
+    std::string gemeente_code;
   };
   absl::StatusOr<Context> Prepare(const kompas::type::v1::Household& household, bool has_household,
                                   const kompas::type::v1::Date& date, bool has_date,

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "services/budget/api/budget_logic.h"
 #include "services/common/validation.h"
@@ -57,6 +58,34 @@ std::int64_t Effect(const Programme& p, const IncomeResult& r) {
   return p.cost ? -(r.*(p.amount)) : r.*(p.amount);
 }
 
+// One programme's change in disposable income between two results: a national programme or a
+// municipal scheme (both results are for the same household, so their schemes line up).
+struct Change {
+  const Programme* programme = nullptr;  // null for a scheme
+  const Scheme* scheme = nullptr;
+  std::int64_t amount = 0;  // effect on disposable income, b − a
+
+  v1::IncomeComponent component() const {
+    return scheme != nullptr ? v1::INCOME_COMPONENT_MUNICIPAL_SCHEME : programme->component;
+  }
+  std::string name() const { return scheme != nullptr ? scheme->title : programme->name; }
+  bool cost() const { return programme != nullptr && programme->cost; }
+};
+
+// Every programme whose effect differs between `a` and `b`.
+absl::InlinedVector<Change, 16> Changes(const IncomeResult& a, const IncomeResult& b) {
+  absl::InlinedVector<Change, 16> out;
+  for (const Programme& p : kProgrammes) {
+    const std::int64_t change = Effect(p, b) - Effect(p, a);
+    if (change != 0) out.push_back({&p, nullptr, change});
+  }
+  for (std::size_t i = 0; i < a.schemes.size() && i < b.schemes.size(); ++i) {
+    const std::int64_t change = b.schemes[i].monthly - a.schemes[i].monthly;
+    if (change != 0) out.push_back({nullptr, a.schemes[i].scheme, change});
+  }
+  return out;
+}
+
 void SetPosition(const AdultFacts& swept, const IncomeResult& r, v1::CurvePosition& out) {
   out.set_minutes_per_week(swept.minutes_per_week);
   out.mutable_gross_hourly_wage()->set_cents(swept.hourly_wage);
@@ -81,23 +110,29 @@ std::string Hours(std::int32_t minutes) {
 void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
                const v1::CurvePosition& after, const IncomeResult& a, const IncomeResult& b,
                bool hours_sweep, v1::Cliff& cliff) {
-  std::vector<std::pair<std::int64_t, const Programme*>> losses;
-  for (const Programme& p : kProgrammes) {
-    const std::int64_t change = Effect(p, b) - Effect(p, a);
-    if (change < 0) losses.emplace_back(change, &p);
-  }
+  absl::InlinedVector<Change, 16> losses = Changes(a, b);
+  losses.erase(
+      std::remove_if(losses.begin(), losses.end(), [](const Change& c) { return c.amount >= 0; }),
+      losses.end());
   std::sort(losses.begin(), losses.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
+            [](const Change& x, const Change& y) { return x.amount < y.amount; });
   *cliff.mutable_before() = before;
   *cliff.mutable_after() = after;
   cliff.mutable_drop()->set_cents(a.disposable - b.disposable);
   if (losses.empty()) return;
-  const Programme& cause = *losses.front().second;
-  cliff.set_cause(cause.component);
-  // The household's own costs (commute) rest on no rule: the sentence says so instead.
-  const std::string basis_text =
-      cause.basis == nullptr ? "eigen kosten van werken" : rules.Meta(cause.basis).legal_basis;
-  if (cause.basis != nullptr) {
+  const Change& cause = losses.front();
+  cliff.set_cause(cause.component());
+  std::string basis_text;
+  if (cause.scheme != nullptr) {
+    cliff.set_scheme_id(cause.scheme->qualified);
+    basis_text = cause.scheme->legal_basis;
+    cliff.mutable_legal_basis()->set_law(basis_text);
+    cliff.mutable_legal_basis()->set_url(cause.scheme->source->url);
+  } else if (cause.programme->basis == nullptr) {
+    // The household's own costs (commute) rest on no rule: the sentence says so instead.
+    basis_text = "eigen kosten van werken";
+  } else {
+    basis_text = rules.Meta(cause.programme->basis).legal_basis;
     const std::size_t comma = basis_text.find(", ");
     cliff.mutable_legal_basis()->set_law(basis_text.substr(0, comma));
     if (comma != std::string::npos) {
@@ -106,9 +141,8 @@ void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
   }
   std::string what;
   for (std::size_t i = 0; i < losses.size() && i < 2; ++i) {
-    const Programme& p = *losses[i].second;
-    absl::StrAppend(&what, i > 0 ? " en " : "", FormatEuro(-losses[i].first), " ", p.name,
-                    p.cost ? " erbij" : " minder");
+    absl::StrAppend(&what, i > 0 ? " en " : "", FormatEuro(-losses[i].amount), " ",
+                    losses[i].name(), losses[i].cost() ? " erbij" : " minder");
   }
   cliff.set_explanation(absl::StrCat(
       hours_sweep ? absl::StrCat("Van ", Hours(before.minutes_per_week()), " naar ",
@@ -205,6 +239,13 @@ absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
         c->set_component(p.component);
         c->mutable_monthly_amount()->set_cents(effect);
       }
+      for (const SchemeOutcome& o : r->schemes) {
+        if (o.monthly == 0) continue;
+        v1::ComponentAmount* c = point->add_components();
+        c->set_component(v1::INCOME_COMPONENT_MUNICIPAL_SCHEME);
+        c->set_scheme_id(o.scheme->qualified);
+        c->mutable_monthly_amount()->set_cents(o.monthly);
+      }
     }
     results.push_back(*std::move(r));
   }
@@ -221,19 +262,15 @@ absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
     v1::CurveSegment* seg = resp.add_segments();
     seg->set_from_point(static_cast<std::int32_t>(i));
     std::int64_t total_ppm = 0;
-    const Programme* worst = nullptr;
-    std::int64_t worst_change = 0;
-    for (const Programme& p : kProgrammes) {
-      const std::int64_t change = Effect(p, b) - Effect(p, a);
-      if (change < worst_change) {
-        worst_change = change;
-        worst = &p;
-      }
-      if (d_gross <= 0 || change == 0) continue;
-      const std::int64_t ppm = -change * 1'000'000 / d_gross;
+    bool any_loss = false;
+    for (const Change& c : Changes(a, b)) {
+      any_loss = any_loss || c.amount < 0;
+      if (d_gross <= 0) continue;
+      const std::int64_t ppm = -c.amount * 1'000'000 / d_gross;
       total_ppm += ppm;
       v1::ProgrammePressure* part = seg->add_programmes();
-      part->set_component(p.component);
+      part->set_component(c.component());
+      if (c.scheme != nullptr) part->set_scheme_id(c.scheme->qualified);
       part->mutable_pressure()->set_ppm(
           static_cast<std::int32_t>(std::clamp<std::int64_t>(ppm, -1'000'000'000, 1'000'000'000)));
     }
@@ -242,7 +279,7 @@ absl::Status BudgetLogic::GetIncomeCurve(const v1::GetIncomeCurveRequest& req,
     seg->set_armoedeval(d_gross > 0 && total_ppm >= kArmoedevalPpm);
 
     const std::int64_t drop = a.disposable - b.disposable;
-    if (d_gross > 0 && drop > kCliffThresholdCents && worst != nullptr) {
+    if (d_gross > 0 && drop > kCliffThresholdCents && any_loss) {
       v1::Cliff* cliff = resp.add_cliffs();
       FillCliff(rules, position_of(i), position_of(i + 1), a, b, req.has_hours(), *cliff);
       const std::int64_t before_x = req.has_hours() ? cliff->before().minutes_per_week()

@@ -15,10 +15,8 @@ namespace tv1 = ::kompas::type::v1;
 
 std::shared_ptr<const BudgetData> Data() {
   static const std::shared_ptr<const BudgetData> data = [] {
-    absl::StatusOr<std::shared_ptr<const BudgetData>> d = LoadBudgetData(
-        absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
-        absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
-        absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"));
+    absl::StatusOr<std::shared_ptr<const BudgetData>> d =
+        LoadBudgetData(BudgetDataFiles::InDirectory(KOMPAS_DATA_DIR));
     if (!d.ok()) std::abort();
     return *d;
   }();

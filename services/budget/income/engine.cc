@@ -182,6 +182,89 @@ std::string FormatPercent(std::int64_t ppm) {
   return digits + " %";
 }
 
+// The municipal schemes at this income (see engine.h). `income` is the net income the schemes
+// test, `norm` the household's bijstandsnorm, both per month.
+void ApplySchemes(const HouseholdFacts& h, std::int64_t income, std::int64_t norm,
+                  std::int64_t asset_limit, IncomeResult& r) {
+  const auto type = static_cast<std::size_t>(SchemeHouseholdOf(h.adults.size(), h.children.size()));
+  int oldest = 0;
+  for (const AdultFacts& a : h.adults) oldest = std::max(oldest, a.age);
+  const auto children = static_cast<std::int64_t>(h.children.size());
+  for (const Scheme& s : h.local_schemes->schemes) {
+    SchemeOutcome o;
+    o.scheme = &s;
+    o.limit = ApplyRate(norm, s.income_limit_ppm);
+    const bool age_ok = s.min_age == 0 || oldest >= s.min_age;
+    if (s.amounts.present) {
+      o.yearly = (s.amounts.by_household ? s.amounts.yearly[type] : 0) +
+                 s.amounts.per_child_yearly * children;
+    }
+    switch (s.kind) {
+      case SchemeKind::kYearlyPayment:
+        o.eligible = age_ok && o.yearly > 0 && income <= o.limit && h.assets <= asset_limit;
+        o.monthly = o.eligible ? MonthlyFromYearly(o.yearly) : 0;
+        break;
+      case SchemeKind::kTaxRemission:
+        o.payable = ApplyRate(12 * Positive(income - o.limit), s.capacity_share_ppm);
+        o.eligible = age_ok && o.yearly > o.payable;
+        o.monthly = o.eligible ? MonthlyFromYearly(o.yearly - o.payable) : 0;
+        break;
+      case SchemeKind::kInKind:
+        // A scheme with per-child amounts only is for households with children.
+        o.eligible = age_ok && income <= o.limit &&
+                     (s.amounts.by_household || !s.amounts.present || children > 0);
+        break;
+    }
+    r.municipal += o.monthly;
+    r.schemes.push_back(o);
+  }
+}
+
+// The lines and notices that explain the schemes the household qualifies for.
+void SchemeLines(const HouseholdFacts& h, IncomeResult& r) {
+  const std::string& gemeente = h.local_schemes->name;
+  for (const SchemeOutcome& o : r.schemes) {
+    if (!o.eligible) continue;
+    const Scheme& s = *o.scheme;
+    const std::string sample =
+        s.sample ? " Let op: een voorbeeldbedrag; het bedrag voor dit jaar is niet gevonden." : "";
+    const std::string why = absl::StrCat(
+        "het inkomen dat meetelt (", FormatEuro(r.scheme_income), " per maand) komt niet boven ",
+        FormatPercent(s.income_limit_ppm), " van de bijstandsnorm (", FormatEuro(o.limit), ")");
+    std::string text;
+    switch (s.kind) {
+      case SchemeKind::kYearlyPayment:
+        text = absl::StrCat(s.title, " (", gemeente, "): ", FormatEuro(o.yearly),
+                            " per jaar, hier per maand, omdat ", why,
+                            ". Alleen als ook aan de andere voorwaarden van de gemeente is "
+                            "voldaan.",
+                            sample);
+        break;
+      case SchemeKind::kTaxRemission:
+        text = absl::StrCat(
+            s.title, ": ", FormatEuro(o.yearly - o.payable), " van de ", FormatEuro(o.yearly),
+            " per jaar aan gemeentelijke belastingen hoef je niet te betalen",
+            o.payable > 0
+                ? absl::StrCat("; van wat het inkomen boven de kostennorm van ",
+                               FormatEuro(o.limit), " per maand uitkomt (× 12) betaal je ",
+                               FormatPercent(s.capacity_share_ppm), ": ", FormatEuro(o.payable),
+                               " per jaar")
+                : absl::StrCat(", omdat ", why),
+            ". Je moet het wel aanvragen.", sample);
+        break;
+      case SchemeKind::kInKind:
+        r.notices.push_back(
+            {"LOCAL_IN_KIND_SCHEME",
+             absl::StrCat("Je kunt gebruikmaken van ", s.title, " (", gemeente, "): ", why,
+                          ". Dit levert geen geld op maar bespaart kosten; het telt niet mee in "
+                          "wat je te besteden hebt.")});
+        continue;
+    }
+    r.lines.push_back(
+        {Component::kMunicipalScheme, 0, o.monthly, std::move(text), nullptr, false, &s});
+  }
+}
+
 std::int64_t Huurtoeslag(const RuleParams& p, const HouseholdFacts& h, std::int64_t rekeninkomen,
                          std::vector<NoticeOut>& notices) {
   if (!h.rents || h.bare_rent <= 0) return 0;
@@ -470,6 +553,10 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
   r.costs_of_working = childcare_cost + commute;
   r.childcare_cost = childcare_cost;
   r.commute_cost = commute;
+  r.scheme_income = net_income_month + r.bijstand - r.bijstand_vrijlating;
+  if (h.local_schemes != nullptr) {
+    ApplySchemes(h, r.scheme_income, *norm, asset_limit, r);
+  }
 
   // Monthly lines per adult from the yearly amounts, rounded cumulatively so they add up.
   for (std::size_t i = 0; i < n; ++i) {
@@ -527,8 +614,8 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
   }
 
   const std::int64_t household_part = r.zorgtoeslag + r.huurtoeslag + r.kindgebonden_budget +
-                                      r.kinderbijslag + r.kinderopvangtoeslag + r.bijstand -
-                                      r.costs_of_working;
+                                      r.kinderbijslag + r.kinderopvangtoeslag + r.bijstand +
+                                      r.municipal - r.costs_of_working;
   r.disposable += household_part;
   if (with_lines) {
     auto add = [&](Component c, std::int64_t amount, std::string text, const ParamMeta& meta) {
@@ -590,14 +677,34 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
                          : "",
                      "."),
         rules.Meta(&RuleParams::pw_norm_single));
+    if (h.local_schemes != nullptr) SchemeLines(h, r);
     add(Component::kChildcareCost, -childcare_cost, "Kosten van de kinderopvang (de volle prijs).",
         rules.Meta(&RuleParams::kot_max_hours));
     add(Component::kCommuteCost, -commute, "Reiskosten naar het werk.",
         rules.Meta(&RuleParams::wml_hourly_21plus));
-    for (const Line& l : r.lines) r.estimated = r.estimated || l.estimated;
+    bool sample = false;
+    for (const Line& l : r.lines) {
+      sample = sample || (l.scheme != nullptr && l.scheme->sample);
+      r.estimated = r.estimated || l.estimated;
+    }
+    r.estimated = r.estimated || sample;
+    if (h.local_schemes == nullptr) {
+      r.notices.push_back({"LOCAL_SCHEMES_NOT_INCLUDED",
+                           "Regelingen van de gemeente (zoals kwijtschelding en de individuele "
+                           "inkomenstoeslag) zijn niet meegerekend: ze zijn voor deze gemeente of "
+                           "deze datum niet vastgelegd. Dit zijn alleen de landelijke regels."});
+    } else if (sample) {
+      r.notices.push_back({"LOCAL_SCHEMES_SAMPLE",
+                           absl::StrCat("Bedragen van regelingen van ", h.local_schemes->name,
+                                        " zijn voorbeeldbedragen: de bedragen voor dit jaar zijn "
+                                        "niet gevonden. Controleer ze bij de gemeente.")});
+    }
   } else {
     r.estimated = std::any_of(rules.meta.begin(), rules.meta.end(),
-                              [](const ParamMeta& m) { return m.estimated; });
+                              [](const ParamMeta& m) { return m.estimated; }) ||
+                  std::any_of(r.schemes.begin(), r.schemes.end(), [](const SchemeOutcome& o) {
+                    return o.monthly != 0 && o.scheme->sample;
+                  });
   }
   return r;
 }

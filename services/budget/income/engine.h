@@ -11,6 +11,14 @@
 //  - Bijstand (Participatiewet art. 19–22a, 31): norm − (net income − vrijlating), ≥ 0.
 //    Toeslagen, kinderbijslag and kindgebonden budget are not counted (art. 31 lid 2).
 //  - Childcare is a cost of working: counted (with its toeslag) only when every adult works.
+//  - Municipal schemes (household.local_schemes): the income they test is the household's net
+//    income as the Participatiewet counts it (art. 31–32: net wages and other income, plus
+//    bijstand, minus the vrijlating; toeslagen, kinderbijslag and kindgebonden budget not
+//    counted), against the scheme's share of the household's bijstandsnorm. A payment is paid
+//    in full up to the limit; a tax remission (kwijtschelding) is reduced by the share of the
+//    yearly payment capacity (income above the kostennorm, × 12) the file names (Uitvoerings-
+//    regeling Invorderingswet 1990: 80 %); in-kind schemes add nothing. Neither counts as
+//    income for tax, toeslagen or bijstand.
 #ifndef KOMPAS_SERVICES_BUDGET_INCOME_ENGINE_H_
 #define KOMPAS_SERVICES_BUDGET_INCOME_ENGINE_H_
 
@@ -18,8 +26,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "services/budget/income/household.h"
+#include "services/budget/municipal/schemes.h"
 #include "services/budget/rules/ruleset.h"
 
 namespace kompas::budget {
@@ -39,6 +49,7 @@ enum class Component : std::uint8_t {
   kKinderbijslag = 11,
   kKinderopvangtoeslag = 12,
   kBijstand = 13,
+  kMunicipalScheme = 14,
   kChildcareCost = 15,
   kCommuteCost = 16,
 };
@@ -50,6 +61,17 @@ struct Line {
   std::string explanation;           // plain Dutch, read aloud by a mentor
   const ParamMeta* basis = nullptr;  // the parameter whose legal basis the line cites
   bool estimated = false;
+  const Scheme* scheme = nullptr;  // for kMunicipalScheme: the scheme (its basis and source)
+};
+
+// What one municipal scheme means for the household at this income.
+struct SchemeOutcome {
+  const Scheme* scheme = nullptr;
+  bool eligible = false;
+  std::int64_t monthly = 0;  // cents added to disposable income (0 for in-kind schemes)
+  std::int64_t limit = 0;    // the income limit (kostennorm) per month
+  std::int64_t yearly = 0;   // the scheme's full yearly amount for this household
+  std::int64_t payable = 0;  // tax remission: what the household still pays per year
 };
 
 struct NoticeOut {
@@ -75,7 +97,11 @@ struct IncomeResult {
   std::int64_t kinderbijslag = 0;
   std::int64_t kinderopvangtoeslag = 0;
   std::int64_t bijstand = 0;
-  std::vector<Line> lines;  // filled when with_lines
+  std::int64_t municipal = 0;  // the municipal schemes' monthly amounts together
+  // Net income as the municipal schemes test it (see above), per month.
+  std::int64_t scheme_income = 0;
+  absl::InlinedVector<SchemeOutcome, 6> schemes;  // in the file's order, whatever with_lines
+  std::vector<Line> lines;                        // filled when with_lines
   std::vector<NoticeOut> notices;
   bool estimated = false;
 };

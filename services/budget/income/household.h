@@ -8,6 +8,8 @@
 
 namespace kompas::budget {
 
+struct GemeenteSchemes;  // services/budget/municipal/schemes.h
+
 enum class Childcare : std::uint8_t { kNone, kDagopvang, kBso, kGastouder };
 
 struct AdultFacts {
@@ -48,6 +50,9 @@ struct HouseholdFacts {
   std::int64_t energy = 0;
   std::int64_t fixed_costs = 0;  // sum of FixedCost, cents per month
   std::int64_t assets = 0;       // cents, on 1 January
+  // The minima schemes of the household's gemeente for the rule date; null: national rules
+  // only (the gemeente has no schemes file, or none for that period).
+  const GemeenteSchemes* local_schemes = nullptr;
 
   bool single() const { return adults.size() == 1; }
   bool has_children() const { return !children.empty(); }

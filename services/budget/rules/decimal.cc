@@ -43,4 +43,13 @@ absl::StatusOr<std::int64_t> ParseScaledDecimal(absl::string_view text, int scal
   return negative ? -value : value;
 }
 
+std::string FormatScaledDecimal(std::int64_t value, int scale) {
+  std::string fraction;
+  for (int i = 0; i < scale; ++i) {
+    fraction.insert(fraction.begin(), static_cast<char>('0' + value % 10));
+    value /= 10;
+  }
+  return absl::StrCat(value, ".", fraction);
+}
+
 }  // namespace kompas::budget

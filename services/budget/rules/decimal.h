@@ -4,6 +4,7 @@
 #define KOMPAS_SERVICES_BUDGET_RULES_DECIMAL_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -14,6 +15,9 @@ namespace kompas::budget {
 // multiplied by 10^scale. "1.5" with scale 2 → 150. Rejects exponents, spaces, thousands
 // separators, more fraction digits than `scale`, and overflow.
 absl::StatusOr<std::int64_t> ParseScaledDecimal(absl::string_view text, int scale);
+
+// The inverse for a non-negative value, as the data files write it: (63758, 2) → "637.58".
+std::string FormatScaledDecimal(std::int64_t value, int scale);
 
 }  // namespace kompas::budget
 

@@ -275,13 +275,9 @@ absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
   std::sort(files.begin(), files.end());
   std::vector<RuleSet> sets;
   for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (!in.good() && !in.eof()) {
-      return absl::InvalidArgumentError(absl::StrCat(path.string(), ": cannot read"));
-    }
-    absl::StatusOr<RuleSet> rs = ParseRuleSet(buf.str(), path.string());
+    absl::StatusOr<std::string> text = yaml::ReadTextFile(path.string());
+    if (!text.ok()) return text.status();
+    absl::StatusOr<RuleSet> rs = ParseRuleSet(*text, path.string());
     if (!rs.ok()) return rs.status();
     sets.push_back(*std::move(rs));
   }
@@ -294,10 +290,9 @@ absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
     }
     std::sort(table_files.begin(), table_files.end());
     for (const auto& path : table_files) {
-      std::ifstream in(path, std::ios::binary);
-      std::stringstream buf;
-      buf << in.rdbuf();
-      absl::StatusOr<KotTable> table = ParseKotTable(buf.str(), path.string());
+      absl::StatusOr<std::string> text = yaml::ReadTextFile(path.string());
+      if (!text.ok()) return text.status();
+      absl::StatusOr<KotTable> table = ParseKotTable(*text, path.string());
       if (!table.ok()) return table.status();
       tables.push_back(std::make_shared<const KotTable>(*std::move(table)));
     }

@@ -1,11 +1,21 @@
 #include "services/budget/rules/yaml_fields.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "services/budget/rules/decimal.h"
 
 namespace kompas::budget::yaml {
+
+absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (!in || buf.bad()) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read"));
+  return buf.str();
+}
 
 absl::StatusOr<YAML::Node> LoadMapping(absl::string_view yaml, absl::string_view file_name) {
   YAML::Node root;
@@ -24,7 +34,8 @@ absl::Status At(absl::string_view file, const YAML::Node& node, absl::string_vie
                 absl::string_view what) {
   // An absent key has no position: callers pass the enclosing node then.
   const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-  return absl::InvalidArgumentError(absl::StrCat(file, ":", line, ": ", path, ": ", what));
+  return absl::InvalidArgumentError(
+      absl::StrCat(file, ":", line, ": ", path, path.empty() ? "" : ": ", what));
 }
 
 // The scalar under `key` of `parent`; a missing key is reported at the parent's line.
@@ -116,6 +127,41 @@ absl::StatusOr<absl::CivilDay> Day(absl::string_view file, const YAML::Node& par
     return At(file, node, path, "must be a date YYYY-MM-DD");
   }
   return day;
+}
+
+absl::StatusOr<std::vector<Source>> Sources(absl::string_view file, const YAML::Node& root) {
+  const YAML::Node list = root["sources"];
+  if (!list.IsDefined() || list.IsNull()) return At(file, root, "sources", "is required");
+  if (!list.IsSequence() || list.size() == 0) {
+    return At(file, list, "sources", "must be a non-empty list");
+  }
+  std::vector<Source> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node node = list[i];
+    const std::string path = absl::StrCat("sources[", i, "]");
+    if (!node.IsMap()) return At(file, node, path, "must be a mapping with document, locator, url");
+    if (absl::Status s = CheckKeys(file, node, path, {"id", "document", "locator", "url"});
+        !s.ok()) {
+      return s;
+    }
+    Source src;
+    if (node["id"].IsDefined()) {
+      absl::StatusOr<std::string> id = Text(file, node, "id", path + ".id");
+      if (!id.ok()) return id.status();
+      src.id = *id;
+    }
+    absl::StatusOr<std::string> document = Text(file, node, "document", path + ".document");
+    if (!document.ok()) return document.status();
+    absl::StatusOr<std::string> locator = Text(file, node, "locator", path + ".locator");
+    if (!locator.ok()) return locator.status();
+    absl::StatusOr<std::string> url = Text(file, node, "url", path + ".url");
+    if (!url.ok()) return url.status();
+    src.document = *document;
+    src.locator = *locator;
+    src.url = *url;
+    out.push_back(std::move(src));
+  }
+  return out;
 }
 
 }  // namespace kompas::budget::yaml

@@ -8,12 +8,28 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
+namespace kompas::budget {
+
+// A document a data file's figures come from.
+struct Source {
+  std::string id;  // optional short name the file's `source` fields refer to
+  std::string document;
+  std::string locator;
+  std::string url;
+};
+
+}  // namespace kompas::budget
+
 namespace kompas::budget::yaml {
+
+// The whole file; INVALID_ARGUMENT "path: cannot read" when it cannot be read.
+absl::StatusOr<std::string> ReadTextFile(const std::string& path);
 
 // Parses a YAML document whose top level must be a mapping; syntax errors (which yaml-cpp
 // throws) become INVALID_ARGUMENT naming the file and line.
@@ -47,6 +63,9 @@ absl::Status CheckKeys(absl::string_view file, const YAML::Node& map, absl::stri
 // `parent[key]` must be a mapping.
 absl::Status RequireMap(absl::string_view file, const YAML::Node& parent, const char* key,
                         absl::string_view path);
+
+// The non-empty list under `sources`: each {id (optional), document, locator, url}.
+absl::StatusOr<std::vector<Source>> Sources(absl::string_view file, const YAML::Node& root);
 
 }  // namespace kompas::budget::yaml
 

@@ -34,51 +34,7 @@ std::int64_t MulRoundHalfUp(std::int64_t value, std::int64_t factor, std::int64_
   return (value * factor + denominator / 2) / denominator;
 }
 
-// A non-negative integer × 10^-scale as a decimal: FormatScaled(63758, 2) → "637.58".
-std::string FormatScaled(std::int64_t value, int scale) {
-  std::string fraction;
-  for (int i = 0; i < scale; ++i) {
-    fraction.insert(fraction.begin(), static_cast<char>('0' + value % 10));
-    value /= 10;
-  }
-  return absl::StrCat(value, ".", fraction);
-}
-
-std::string Euros(std::int64_t cents) { return FormatScaled(cents, 2); }
-
-absl::Status ParseSources(absl::string_view file, const YAML::Node& root, BudgetStandard& bs) {
-  const YAML::Node list = root["sources"];
-  if (!list.IsDefined() || list.IsNull()) return At(file, root, "sources", "is required");
-  if (!list.IsSequence() || list.size() == 0) {
-    return At(file, list, "sources", "must be a non-empty list");
-  }
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node node = list[i];
-    const std::string path = absl::StrCat("sources[", i, "]");
-    if (!node.IsMap()) return At(file, node, path, "must be a mapping with document, locator, url");
-    if (absl::Status s = CheckKeys(file, node, path, {"id", "document", "locator", "url"});
-        !s.ok()) {
-      return s;
-    }
-    Source src;
-    if (node["id"].IsDefined()) {
-      absl::StatusOr<std::string> id = Text(file, node, "id", path + ".id");
-      if (!id.ok()) return id.status();
-      src.id = *id;
-    }
-    absl::StatusOr<std::string> document = Text(file, node, "document", path + ".document");
-    if (!document.ok()) return document.status();
-    absl::StatusOr<std::string> locator = Text(file, node, "locator", path + ".locator");
-    if (!locator.ok()) return locator.status();
-    absl::StatusOr<std::string> url = Text(file, node, "url", path + ".url");
-    if (!url.ok()) return url.status();
-    src.document = *document;
-    src.locator = *locator;
-    src.url = *url;
-    bs.sources.push_back(std::move(src));
-  }
-  return absl::OkStatus();
-}
+std::string Euros(std::int64_t cents) { return FormatScaledDecimal(cents, 2); }
 
 absl::Status ParseAnchor(absl::string_view file, const YAML::Node& root, BudgetStandard& bs) {
   if (absl::Status s = RequireMap(file, root, "single_anchor", "single_anchor"); !s.ok()) return s;
@@ -174,7 +130,7 @@ absl::Status ParseBaseTable(absl::string_view file, const YAML::Node& root, cons
     if (*amount != expected) {
       return At(file, node["amount"], path + ".amount",
                 absl::StrCat(Euros(*amount), " does not equal single_anchor.non_housing × ",
-                             FormatScaled(*factor, 2), " = ", Euros(expected),
+                             FormatScaledDecimal(*factor, 2), " = ", Euros(expected),
                              " (rounded half up to the cent)"));
     }
     bs.cbs_factor[a][c] = *factor;
@@ -340,7 +296,9 @@ absl::StatusOr<BudgetStandard> ParseBudgetStandard(absl::string_view yaml,
     if (!limits.ok()) return limits.status();
     bs.limitations = *limits;
   }
-  if (absl::Status s = ParseSources(file_name, root, bs); !s.ok()) return s;
+  absl::StatusOr<std::vector<Source>> sources = yaml::Sources(file_name, root);
+  if (!sources.ok()) return sources.status();
+  bs.sources = *std::move(sources);
   if (absl::Status s = ParseAnchor(file_name, root, bs); !s.ok()) return s;
   if (absl::Status s = ParseBaseTable(file_name, root, table_key, bs); !s.ok()) return s;
   if (absl::Status s = ParseTeenagers(file_name, root, bs); !s.ok()) return s;

@@ -34,15 +34,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/budget/rules/yaml_fields.h"
 
 namespace kompas::budget {
-
-struct Source {
-  std::string id;  // optional short name the file's other `source` texts refer to
-  std::string document;
-  std::string locator;
-  std::string url;
-};
 
 // The CPI factor from the base year to `year` (annual averages), in millionths (1.067089 →
 // 1067089).

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "services/budget/tests/test_data.h"
 
 namespace kompas::budget {
 namespace {
@@ -20,10 +21,7 @@ namespace tv1 = ::kompas::type::v1;
 class BudgetLogicTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(
-        absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
-        absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
-        absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"));
+    absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(NationalFiles());
     ASSERT_TRUE(data.ok()) << data.status();
     data_ = new std::shared_ptr<const BudgetData>(*data);
   }
@@ -354,10 +352,7 @@ TEST(OrgStandardTest, TheTenantsOwnStandardIsUsedAndNamed) {
   ASSERT_NE(yaml.find(id_line), std::string::npos);
   yaml.replace(yaml.find(id_line), id_line.size(), "budget_standard: gm0014-eigen-norm");
   std::ofstream(dir + "/gm0014.yaml") << yaml;
-  absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(
-      absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
-      absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
-      absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"), dir);
+  absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(NationalFiles(dir));
   ASSERT_TRUE(data.ok()) << data.status();
   const BudgetLogic logic(*data, [] { return absl::CivilDay(2026, 3, 1); });
   v1::GetRequiredBudgetRequest req;

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/budget/api/budget_logic.h"
+#include "services/budget/tests/test_data.h"
 
 namespace kompas::budget {
 namespace {
@@ -21,12 +22,13 @@ namespace tv1 = ::kompas::type::v1;
 class CurveTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(
-        absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"),
-        absl::StrCat(KOMPAS_DATA_DIR, "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml"),
-        absl::StrCat(KOMPAS_DATA_DIR, "/regions/gemeente_arbeidsmarktregio_2026.csv"));
+    absl::StatusOr<std::shared_ptr<const BudgetData>> data = LoadBudgetData(NationalFiles());
     ASSERT_TRUE(data.ok()) << data.status();
     logic_ = new BudgetLogic(*data, [] { return absl::CivilDay(2026, 3, 1); });
+    absl::StatusOr<std::shared_ptr<const BudgetData>> local =
+        LoadBudgetData(BudgetDataFiles::InDirectory(KOMPAS_DATA_DIR));
+    ASSERT_TRUE(local.ok()) << local.status();
+    local_logic_ = new BudgetLogic(*local, [] { return absl::CivilDay(2026, 3, 1); });
   }
   static void Date(tv1::Date* d, int y, int m, int day) {
     d->set_year(y);
@@ -80,9 +82,11 @@ class CurveTest : public ::testing::Test {
     return out;
   }
 
-  static BudgetLogic* logic_;
+  static BudgetLogic* logic_;        // national rules only
+  static BudgetLogic* local_logic_;  // with the municipal schemes (Groningen has a file)
 };
 BudgetLogic* CurveTest::logic_ = nullptr;
+BudgetLogic* CurveTest::local_logic_ = nullptr;
 
 // Single, 30, on bijstand with the vrijlating used up, kale huur € 650: going from 0 to 4 hours
 // at the minimum wage, every euro earned is taken off the bijstand.
@@ -462,45 +466,48 @@ TEST_F(CurveTest, ChildcareCliffWhenTheSecondPartnerStartsWorking) {
 // For generated households and sweeps: every cliff is a real fall of more than € 5 while gross
 // income rises, segment parts add up to the segment's pressure, and the points are in order.
 TEST_F(CurveTest, PropertiesHoldForGeneratedHouseholds) {
-  std::mt19937 rng(20261123);
-  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  for (int n = 0; n < 40; ++n) {
-    tv1::Household h = Household(pick(1961, 2004), pick(30'000, 110'000));
-    h.mutable_adults(0)->set_vrijlating_months_used(pick(0, 8));
-    if (pick(0, 1) == 1) {
-      tv1::Adult* partner = h.add_adults();
-      Date(partner->mutable_birth_date(), pick(1961, 2004), 1, 1);
-      partner->mutable_gross_hourly_wage()->set_cents(pick(1471, 3000));
-      partner->set_minutes_per_week(60 * pick(0, 40));
-    }
-    for (int k = pick(0, 3); k > 0; --k) {
-      tv1::Child* c = h.add_children();
-      Date(c->mutable_birth_date(), pick(2009, 2025), 6, 1);
-    }
-    v1::GetIncomeCurveRequest req = HoursCurve(h, 0, 40, 60 * pick(1, 4));
-    if (pick(0, 1) == 1) {
-      req.clear_hours();
-      req.mutable_wage()->set_minutes_per_week(60 * pick(8, 40));
-      req.mutable_wage()->mutable_from_hourly_wage()->set_cents(1000);
-      req.mutable_wage()->mutable_to_hourly_wage()->set_cents(4000);
-      req.mutable_wage()->mutable_step()->set_cents(25 * pick(1, 8));
-    }
-    v1::GetIncomeCurveResponse resp;
-    absl::Status s = logic_->GetIncomeCurve(req, resp);
-    if (s.code() == absl::StatusCode::kUnimplemented) continue;  // e.g. a partner under 21
-    ASSERT_TRUE(s.ok()) << s;
-    ASSERT_EQ(resp.segments_size(), resp.points_size() - 1);
-    for (const v1::Cliff& c : resp.cliffs()) {
-      EXPECT_GT(c.before().disposable_income().cents() - c.after().disposable_income().cents(),
-                500);
-      EXPECT_GT(c.after().gross_monthly_income().cents(),
-                c.before().gross_monthly_income().cents());
-      EXPECT_FALSE(c.explanation().empty());
-    }
-    for (const v1::CurveSegment& seg : resp.segments()) {
-      std::int64_t sum = 0;
-      for (const auto& part : seg.programmes()) sum += part.pressure().ppm();
-      EXPECT_EQ(sum, seg.marginal_pressure().ppm());
+  // National rules only, and with Groningen's schemes (their limits add cliffs).
+  for (const BudgetLogic* logic : {logic_, local_logic_}) {
+    std::mt19937 rng(20261123);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int n = 0; n < 40; ++n) {
+      tv1::Household h = Household(pick(1961, 2004), pick(30'000, 110'000));
+      h.mutable_adults(0)->set_vrijlating_months_used(pick(0, 8));
+      if (pick(0, 1) == 1) {
+        tv1::Adult* partner = h.add_adults();
+        Date(partner->mutable_birth_date(), pick(1961, 2004), 1, 1);
+        partner->mutable_gross_hourly_wage()->set_cents(pick(1471, 3000));
+        partner->set_minutes_per_week(60 * pick(0, 40));
+      }
+      for (int k = pick(0, 3); k > 0; --k) {
+        tv1::Child* c = h.add_children();
+        Date(c->mutable_birth_date(), pick(2009, 2025), 6, 1);
+      }
+      v1::GetIncomeCurveRequest req = HoursCurve(h, 0, 40, 60 * pick(1, 4));
+      if (pick(0, 1) == 1) {
+        req.clear_hours();
+        req.mutable_wage()->set_minutes_per_week(60 * pick(8, 40));
+        req.mutable_wage()->mutable_from_hourly_wage()->set_cents(1000);
+        req.mutable_wage()->mutable_to_hourly_wage()->set_cents(4000);
+        req.mutable_wage()->mutable_step()->set_cents(25 * pick(1, 8));
+      }
+      v1::GetIncomeCurveResponse resp;
+      absl::Status s = logic->GetIncomeCurve(req, resp);
+      if (s.code() == absl::StatusCode::kUnimplemented) continue;  // e.g. a partner under 21
+      ASSERT_TRUE(s.ok()) << s;
+      ASSERT_EQ(resp.segments_size(), resp.points_size() - 1);
+      for (const v1::Cliff& c : resp.cliffs()) {
+        EXPECT_GT(c.before().disposable_income().cents() - c.after().disposable_income().cents(),
+                  500);
+        EXPECT_GT(c.after().gross_monthly_income().cents(),
+                  c.before().gross_monthly_income().cents());
+        EXPECT_FALSE(c.explanation().empty());
+      }
+      for (const v1::CurveSegment& seg : resp.segments()) {
+        std::int64_t sum = 0;
+        for (const auto& part : seg.programmes()) sum += part.pressure().ppm();
+        EXPECT_EQ(sum, seg.marginal_pressure().ppm());
+      }
     }
   }
 }
@@ -552,47 +559,50 @@ TEST_F(CurveTest, RequiredWageIsNeverBelowTheMinimumWage) {
 // minimum wage); up to the bound it stays lonend (checked every € 1); not found means the
 // household is not lonend at the bound or falls back below it.
 TEST_F(CurveTest, RequiredWagePropertiesHoldForGeneratedHouseholds) {
-  std::mt19937 rng(7);
-  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  int found = 0;
-  for (int n = 0; n < 30; ++n) {
-    tv1::Household h = Household(pick(1961, 2000), pick(40'000, 100'000));
-    tv1::FixedCost* cost = h.add_fixed_costs();
-    cost->set_description("schuldregeling");
-    cost->mutable_monthly_amount()->set_cents(pick(0, 150'000));
-    for (int k = pick(0, 3); k > 0; --k) {
-      Date(h.add_children()->mutable_birth_date(), pick(2009, 2025), 6, 1);
-    }
-    v1::FindRequiredWageRequest req;
-    *req.mutable_household() = h;
-    req.set_adult_number(1);
-    req.set_minutes_per_week(60 * pick(8, 40));
-    v1::FindRequiredWageResponse resp;
-    ASSERT_TRUE(logic_->FindRequiredWage(req, resp).ok());
-    auto margin_at = [&](std::int64_t wage) {
-      v1::CalculateIncomeRequest calc;
-      *calc.mutable_household() = h;
-      calc.mutable_household()->mutable_adults(0)->mutable_gross_hourly_wage()->set_cents(wage);
-      calc.mutable_household()->mutable_adults(0)->set_minutes_per_week(req.minutes_per_week());
-      v1::CalculateIncomeResponse out;
-      EXPECT_TRUE(logic_->CalculateIncome(calc, out).ok());
-      return out.calculation().margin().cents();
-    };
-    if (resp.found()) {
-      ++found;
-      const std::int64_t w = resp.required_hourly_wage().cents();
-      EXPECT_GE(margin_at(w), 0);
-      if (w > 1471) {
-        EXPECT_LT(margin_at(w - 1), 0) << "one cent less must not be lonend";
+  // National rules only, and with Groningen's schemes (their limits add cliffs).
+  for (const BudgetLogic* logic : {logic_, local_logic_}) {
+    std::mt19937 rng(7);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    int found = 0;
+    for (int n = 0; n < 30; ++n) {
+      tv1::Household h = Household(pick(1961, 2000), pick(40'000, 100'000));
+      tv1::FixedCost* cost = h.add_fixed_costs();
+      cost->set_description("schuldregeling");
+      cost->mutable_monthly_amount()->set_cents(pick(0, 150'000));
+      for (int k = pick(0, 3); k > 0; --k) {
+        Date(h.add_children()->mutable_birth_date(), pick(2009, 2025), 6, 1);
       }
-      for (std::int64_t v = w; v <= 3 * 1471; v += 100) EXPECT_GE(margin_at(v), 0) << v;
-    } else {
-      EXPECT_TRUE(resp.reason() == v1::NO_WAGE_REASON_SHORTFALL ||
-                  resp.reason() == v1::NO_WAGE_REASON_CLIFF);
-      EXPECT_FALSE(resp.explanation().empty());
+      v1::FindRequiredWageRequest req;
+      *req.mutable_household() = h;
+      req.set_adult_number(1);
+      req.set_minutes_per_week(60 * pick(8, 40));
+      v1::FindRequiredWageResponse resp;
+      ASSERT_TRUE(logic->FindRequiredWage(req, resp).ok());
+      auto margin_at = [&](std::int64_t wage) {
+        v1::CalculateIncomeRequest calc;
+        *calc.mutable_household() = h;
+        calc.mutable_household()->mutable_adults(0)->mutable_gross_hourly_wage()->set_cents(wage);
+        calc.mutable_household()->mutable_adults(0)->set_minutes_per_week(req.minutes_per_week());
+        v1::CalculateIncomeResponse out;
+        EXPECT_TRUE(logic->CalculateIncome(calc, out).ok());
+        return out.calculation().margin().cents();
+      };
+      if (resp.found()) {
+        ++found;
+        const std::int64_t w = resp.required_hourly_wage().cents();
+        EXPECT_GE(margin_at(w), 0);
+        if (w > 1471) {
+          EXPECT_LT(margin_at(w - 1), 0) << "one cent less must not be lonend";
+        }
+        for (std::int64_t v = w; v <= 3 * 1471; v += 100) EXPECT_GE(margin_at(v), 0) << v;
+      } else {
+        EXPECT_TRUE(resp.reason() == v1::NO_WAGE_REASON_SHORTFALL ||
+                    resp.reason() == v1::NO_WAGE_REASON_CLIFF);
+        EXPECT_FALSE(resp.explanation().empty());
+      }
     }
+    EXPECT_GT(found, 0);
   }
-  EXPECT_GT(found, 0);
 }
 
 TEST_F(CurveTest, RequiredWageBadInput) {
