@@ -37,7 +37,7 @@ constexpr Band kBands[] = {
     {bv1::INCOME_COMPONENT_KINDGEBONDEN_BUDGET, "Kindgebonden budget", "#fdae6b"},
     {bv1::INCOME_COMPONENT_KINDERBIJSLAG, "Kinderbijslag", "#fd8d3c"},
     {bv1::INCOME_COMPONENT_KINDEROPVANGTOESLAG, "Kinderopvangtoeslag", "#bcbddc"},
-    {bv1::INCOME_COMPONENT_MUNICIPAL_SCHEME, "Regelingen van de gemeente", "#c994c7"},
+    {bv1::INCOME_COMPONENT_MUNICIPAL_SCHEME, "Lokale regelingen", "#c994c7"},
 };
 
 }  // namespace
