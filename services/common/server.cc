@@ -93,6 +93,10 @@ void ServerRuntime::AddService(grpc::Service* service, std::string full_name) {
   services_.emplace_back(service, std::move(full_name));
 }
 
+void ServerRuntime::AddReloadHook(std::string name, std::function<absl::Status()> hook) {
+  reload_hooks_.emplace_back(std::move(name), std::move(hook));
+}
+
 void ServerRuntime::AddCriticalDependency(CriticalDependency dependency) {
   dependencies_.push_back(std::move(dependency));
 }
@@ -174,6 +178,14 @@ int ServerRuntime::RunUntilSignal() {
         logger_.Info("tokens_reloaded");
       } else {
         logger_.Error("tokens_reload_failed", {{"error", std::string(s.message())}});
+      }
+      for (const auto& [name, hook] : reload_hooks_) {
+        absl::Status r = hook();
+        if (r.ok()) {
+          logger_.Info("reloaded", {{"what", name}});
+        } else {
+          logger_.Error("reload_failed", {{"what", name}, {"error", std::string(r.message())}});
+        }
       }
       continue;
     }

@@ -1,6 +1,7 @@
 // The process around a Kompas service: listening socket (port 0 allowed), optional TLS,
 // health and reflection, authentication, per-call logs and metrics, critical-dependency
-// monitoring, SIGHUP token reload and a graceful drain on SIGTERM/SIGINT.
+// monitoring, SIGHUP reload (tokens, and data through reload hooks) and a graceful drain on
+// SIGTERM/SIGINT.
 //
 // Health: the overall service ("") and each registered service report SERVING while every
 // critical dependency's probe succeeds. Redis and other Kompas services are never critical.
@@ -68,6 +69,9 @@ class ServerRuntime {
   // `full_name` is the service's full proto name, used for its health status.
   void AddService(grpc::Service* service, std::string full_name);
   void AddCriticalDependency(CriticalDependency dependency);
+  // Runs on SIGHUP after the tokens reload, e.g. to reload a service's data files. An error is
+  // logged (`reload_failed` with the hook's name); the service keeps serving what it had.
+  void AddReloadHook(std::string name, std::function<absl::Status()> hook);
 
   // Builds and starts the server, logs {"event":"listening","port":N}.
   absl::Status Start();
@@ -93,6 +97,7 @@ class ServerRuntime {
   std::shared_ptr<grpc::ServerCredentials> credentials_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<CriticalDependency> dependencies_;
+  std::vector<std::pair<std::string, std::function<absl::Status()>>> reload_hooks_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;

@@ -27,6 +27,7 @@ std::vector<std::string> DataArgs(const std::string& name) {
             "--gemeenten=" + data + "/regions/gemeente_arbeidsmarktregio_2026.csv",
             "--municipal_dir=" + data + "/municipal"};
   }
+  if (name == "catalog") return {"--catalog_dirs=" + data + "/jobs," + data + "/regions"};
   return {};
 }
 
