@@ -5,12 +5,26 @@
 
 namespace kompas::cli {
 
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceChannel(const StackFile& stack,
+                                                              absl::string_view service) {
+  auto it = stack.services.find(std::string(service));
+  if (it == stack.services.end()) {
+    return absl::NotFoundError(absl::StrCat("the stack names no ", service, " service"));
+  }
+  return grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials());
+}
+
+absl::Status FromGrpcFor(absl::string_view service, const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat(service, ": ", status.error_message()));
+}
+
 absl::StatusOr<std::unique_ptr<kompas::budget::v1::BudgetService::Stub>> BudgetStub(
     const StackFile& stack) {
-  auto it = stack.services.find("budget");
-  if (it == stack.services.end()) return absl::NotFoundError("the stack names no budget service");
-  return kompas::budget::v1::BudgetService::NewStub(
-      grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials()));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ServiceChannel(stack, "budget");
+  if (!channel.ok()) return channel.status();
+  return kompas::budget::v1::BudgetService::NewStub(*channel);
 }
 
 void PrepareContext(grpc::ClientContext& ctx, const StackFile& stack, absl::Duration timeout) {
@@ -18,10 +32,6 @@ void PrepareContext(grpc::ClientContext& ctx, const StackFile& stack, absl::Dura
   ctx.AddMetadata("authorization", "Bearer " + stack.token);
 }
 
-absl::Status FromGrpc(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat("budget: ", status.error_message()));
-}
+absl::Status FromGrpc(const grpc::Status& status) { return FromGrpcFor("budget", status); }
 
 }  // namespace kompas::cli

@@ -1,5 +1,5 @@
-// What every `kompas` command that talks to the budget service shares: the stub, the call
-// context (deadline, bearer token) and errors that name the service.
+// What every `kompas` command that talks to a service shares: the channel, the call context
+// (deadline, bearer token) and errors that name the service; the budget stub.
 #ifndef KOMPAS_TOOLS_CLI_BUDGET_CLIENT_H_
 #define KOMPAS_TOOLS_CLI_BUDGET_CLIENT_H_
 
@@ -13,6 +13,12 @@
 #include "tools/cli/stack_file.h"
 
 namespace kompas::cli {
+
+// A channel to the stack's `service` ("budget", "catalog", …); NOT_FOUND when it names none.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceChannel(const StackFile& stack,
+                                                              absl::string_view service);
+// OK, or the gRPC error with its code and "<service>: " before the message.
+absl::Status FromGrpcFor(absl::string_view service, const grpc::Status& status);
 
 // NOT_FOUND when the stack names no budget service.
 absl::StatusOr<std::unique_ptr<kompas::budget::v1::BudgetService::Stub>> BudgetStub(

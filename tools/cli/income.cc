@@ -12,6 +12,7 @@
 #include "kompas/budget/v1/budget.grpc.pb.h"
 #include "services/budget/income/engine.h"
 #include "tools/cli/budget_client.h"
+#include "tools/cli/table.h"
 
 namespace kompas::cli {
 namespace {
@@ -43,13 +44,6 @@ absl::StatusOr<std::int64_t> Scaled(absl::string_view text, int scale) {
 }
 
 // Pads to `width` characters (not bytes: "€" is three bytes in UTF-8).
-std::string Pad(const std::string& text, std::size_t width, bool left_align) {
-  std::size_t chars = 0;
-  for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  const std::string fill(width > chars ? width - chars : 0, ' ');
-  return left_align ? text + fill : fill + text;
-}
-
 std::string Label(const Situation& s) {
   if (s.hours == 0) return "Geen werk (bijstand)";
   if (s.wage_factor_ppm == 1'000'000) return absl::StrCat(s.hours, " uur, minimumloon");

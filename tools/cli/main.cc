@@ -1,6 +1,7 @@
 // kompas: the command line for a member organisation's IT staff and for scripts.
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "tools/cli/catalog.h"
 #include "tools/cli/curve.h"
 #include "tools/cli/health.h"
 #include "tools/cli/income.h"
@@ -33,6 +35,13 @@ ABSL_FLAG(int, hours, 32, "wage: the hours per week at which to find the wage th
 ABSL_FLAG(std::string, situations, "0,24@wml,36@wml,24@1.3wml,36@1.3wml",
           "income: work situations of adult 1, hours@wage: wage in euros (19.12) or a multiple "
           "of the minimum wage in force (wml, 1.3wml); 0 = no work");
+ABSL_FLAG(std::string, gemeente, "", "jobs: the gemeente, by name or code (Maastricht, GM0935)");
+ABSL_FLAG(int, max_level, 0, "jobs: the highest NLQF education level (1..8; 0 = any)");
+ABSL_FLAG(std::string, min_demand, "",
+          "jobs: the lowest demand: zeer_ruim, ruim, gemiddeld, krap, zeer_krap (default any)");
+ABSL_FLAG(std::string, query, "", "jobs: words in the occupation's title");
+ABSL_FLAG(int, limit, 15, "jobs: how many occupations to show");
+ABSL_FLAG(bool, validate_only, false, "catalog import: only check the files, change nothing");
 
 namespace {
 
@@ -50,6 +59,10 @@ constexpr char kUsage[] =
     "           --household=FILE.json [--wage=14.71] [--svg=chart.svg]\n"
     "  wage     the gross hourly wage from which work pays at --hours (default 32):\n"
     "           --household=FILE.json [--hours=32]\n"
+    "  jobs     the occupations most in demand in a gemeente's labour-market region:\n"
+    "           --gemeente=Maastricht [--max-level=3] [--min-demand=krap] [--query=zorg]\n"
+    "  catalog  import DIR... [--validate-only]: load a complete set of catalogue files\n"
+    "           (every error listed, nothing changed unless all are valid; scope catalog.admin)\n"
     "\n"
     "Flags: --stack_file=PATH  --json  --timeout=3s  (--helpfull for all)";
 
@@ -57,7 +70,17 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  // Flags may be written with dashes (--max-level) or underscores (--max_level).
+  std::vector<std::string> spelled(argv, argv + argc);
+  std::vector<char*> raw;
+  for (std::string& arg : spelled) {
+    if (arg.rfind("--", 0) == 0) {
+      const std::size_t end = std::min(arg.find('='), arg.size());
+      std::replace(arg.begin() + 2, arg.begin() + static_cast<std::ptrdiff_t>(end), '-', '_');
+    }
+    raw.push_back(arg.data());
+  }
+  std::vector<char*> args = absl::ParseCommandLine(argc, raw.data());
   if (args.size() < 2) {
     std::cerr << kUsage << "\n";
     return 2;
@@ -169,6 +192,38 @@ int main(int argc, char** argv) {
     std::cout << (absl::GetFlag(FLAGS_json) ? kompas::cli::FormatIncomeJson(*report)
                                             : kompas::cli::FormatIncomeTable(*report));
     return 0;
+  }
+  if (command == "jobs") {
+    kompas::cli::JobsQuery query;
+    query.gemeente = absl::GetFlag(FLAGS_gemeente);
+    query.max_level = absl::GetFlag(FLAGS_max_level);
+    query.min_demand = absl::GetFlag(FLAGS_min_demand);
+    query.text = absl::GetFlag(FLAGS_query);
+    query.limit = absl::GetFlag(FLAGS_limit);
+    absl::StatusOr<kompas::cli::JobsReport> report =
+        kompas::cli::RunJobs(*stack, query, absl::GetFlag(FLAGS_timeout));
+    if (!report.ok()) {
+      std::cerr << "kompas jobs: " << report.status().message() << "\n";
+      return report.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    std::cout << kompas::cli::FormatJobsTable(*report);
+    return 0;
+  }
+  if (command == "catalog") {
+    if (args.size() < 3 || std::string(args[2]) != "import") {
+      std::cerr << "kompas catalog: use `kompas catalog import DIR...`\n";
+      return 2;
+    }
+    const std::vector<std::string> dirs(args.begin() + 3, args.end());
+    const bool validate_only = absl::GetFlag(FLAGS_validate_only);
+    absl::StatusOr<kompas::catalog::v1::ImportDataResponse> result = kompas::cli::RunCatalogImport(
+        *stack, dirs, validate_only, absl::GetFlag(FLAGS_timeout) + absl::Seconds(30));
+    if (!result.ok()) {
+      std::cerr << "kompas catalog import: " << result.status().message() << "\n";
+      return 1;
+    }
+    std::cout << kompas::cli::FormatImport(*result, validate_only);
+    return result->errors_size() == 0 ? 0 : 1;
   }
   std::cerr << "kompas: unknown command '" << command << "'\n\n" << kUsage << "\n";
   return 2;
