@@ -270,6 +270,8 @@ absl::Status CatalogLogic::SearchOccupations(const CatalogData& data,
                         v1::DemandLevel_MAX))
       .Check(CheckRange("maximum_education_level", req.maximum_education_level(),
                         v1::EducationLevel_MIN, v1::EducationLevel_MAX))
+      .Check(CheckRange("view", req.view(), v1::OccupationView_MIN, v1::OccupationView_MAX))
+      .Check(CheckRange("view", req.view(), v1::OccupationView_MIN, v1::OccupationView_MAX))
       .Check(CheckRange("minimum_median_hourly_wage.cents",
                         req.minimum_median_hourly_wage().cents(), 0, kMaxWageCents));
   if (!v.ok()) return v.status();
@@ -285,7 +287,9 @@ absl::Status CatalogLogic::SearchOccupations(const CatalogData& data,
   const std::vector<const Occupation*> found = data.SearchOccupations(**region, filter);
   const std::int64_t end = PageEnd(*page, found.size());
   for (std::int64_t i = page->offset; i < end; ++i) {
-    OccupationToProto(data, *found[static_cast<std::size_t>(i)], *region, resp.add_occupations());
+    OccupationToProto(data, *found[static_cast<std::size_t>(i)], *region, resp.add_occupations(),
+                      req.view() == v1::OCCUPATION_VIEW_FULL ? v1::OCCUPATION_VIEW_FULL
+                                                             : v1::OCCUPATION_VIEW_BASIC);
   }
   const auto total = static_cast<std::int64_t>(found.size());
   resp.set_next_page_token(NextPageToken(fingerprint, end, total));

@@ -3,6 +3,8 @@
 // BM_GetOccupation*: the lookup alone and with the answer message filled (as the RPC does);
 // BM_SearchOccupations*: one region, no filter / all filters, and with the first page of 50
 // answer messages filled; BM_ListCareerSteps: depth 3; BM_ResolveMunicipality by name.
+// BM_*Rpc: the whole answer of CatalogLogic as the gRPC handler runs it (validation, page token,
+// answer messages), without the network.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -11,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
+#include "services/catalog/catalog_logic.h"
 #include "services/catalog/data/to_proto.h"
 
 namespace kompas::catalog {
@@ -118,6 +121,46 @@ void BM_ResolveMunicipalityByName(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(d.ResolveMunicipality("Súdwest-Fryslân"));
 }
 BENCHMARK(BM_ResolveMunicipalityByName);
+
+const CatalogLogic& Logic() {
+  static CatalogStore* store = [] {
+    absl::StatusOr<std::unique_ptr<CatalogStore>> s = CatalogStore::Open(
+        {absl::StrCat(KOMPAS_DATA_DIR, "/jobs"), absl::StrCat(KOMPAS_DATA_DIR, "/regions")});
+    if (!s.ok()) std::abort();
+    return s->release();
+  }();
+  static const CatalogLogic logic(store);
+  return logic;
+}
+
+void BM_SearchOccupationsRpc(benchmark::State& state) {
+  const CatalogLogic& logic = Logic();
+  const std::shared_ptr<const CatalogData> data = logic.store().Current();
+  v1::SearchOccupationsRequest req;
+  req.set_region("regions/AM30");
+  req.set_maximum_education_level(v1::EDUCATION_LEVEL_NLQF_3);
+  req.set_page_size(static_cast<std::int32_t>(state.range(0)));
+  for (auto _ : state) {
+    v1::SearchOccupationsResponse resp;
+    if (!logic.SearchOccupations(*data, req, resp).ok()) std::abort();
+    benchmark::DoNotOptimize(resp);
+  }
+}
+BENCHMARK(BM_SearchOccupationsRpc)->Arg(10)->Arg(50);
+
+void BM_GetOccupationRpc(benchmark::State& state) {
+  const CatalogLogic& logic = Logic();
+  const std::shared_ptr<const CatalogData> data = logic.store().Current();
+  v1::GetOccupationRequest req;
+  req.set_name("occupations/1214");
+  req.set_region("regions/AM30");
+  for (auto _ : state) {
+    v1::Occupation resp;
+    if (!logic.GetOccupation(*data, req, resp).ok()) std::abort();
+    benchmark::DoNotOptimize(resp);
+  }
+}
+BENCHMARK(BM_GetOccupationRpc);
 
 }  // namespace
 }  // namespace kompas::catalog

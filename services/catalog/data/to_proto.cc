@@ -68,7 +68,8 @@ void MunicipalityToProto(const CatalogData& data, const Municipality& municipali
 }
 
 void OccupationToProto(const CatalogData& data, const Occupation& o, const Region* demand_region,
-                       v1::Occupation* out) {
+                       v1::Occupation* out, v1::OccupationView view) {
+  const bool full = view == v1::OCCUPATION_VIEW_FULL;
   out->set_name(ResourceName(o));
   out->set_brc_code(o.code);
   out->set_title(o.title);
@@ -78,10 +79,10 @@ void OccupationToProto(const CatalogData& data, const Occupation& o, const Regio
   out->mutable_segment()->set_title(segment.title);
   out->mutable_brc_class()->set_code(klasse.code);
   out->mutable_brc_class()->set_title(klasse.title);
-  for (const IscoUnit& u : o.isco_units) {
+  for (std::size_t i = 0; full && i < o.isco_units.size(); ++i) {
     v1::IscoUnit* unit = out->add_isco_units();
-    unit->set_code(u.code);
-    unit->set_title(u.title);
+    unit->set_code(o.isco_units[i].code);
+    unit->set_title(o.isco_units[i].title);
   }
   const WageIndex& wi = data.wage_index();
   v1::Wages* w = out->mutable_wages();
@@ -91,7 +92,7 @@ void OccupationToProto(const CatalogData& data, const Occupation& o, const Regio
   w->set_source_year(wi.source_year);
   w->set_indexed_to_year(wi.target_year);
   w->mutable_index_factor()->set_ppm(static_cast<int32_t>(wi.factor_ppm));
-  w->set_index_source(wi.source);
+  if (full) w->set_index_source(wi.source);
   w->set_index_estimated(wi.estimated);
   w->mutable_statutory_minimum()->set_cents(wi.minimum_wage_cents);
   w->set_p25_raised_to_minimum(o.wages.p25_raised_to_minimum);
@@ -101,7 +102,7 @@ void OccupationToProto(const CatalogData& data, const Occupation& o, const Regio
   v1::Education* e = out->mutable_education();
   e->set_level(static_cast<v1::EducationLevel>(static_cast<int>(o.education)));
   e->set_derived(true);
-  e->set_derivation(o.education_derivation);
+  if (full) e->set_derivation(o.education_derivation);
   for (const Training& t : o.training_routes) TrainingToProto(t, out->add_training_routes());
   if (demand_region != nullptr) {
     DemandToProto(data, *demand_region, o.demand[static_cast<std::size_t>(demand_region->index)],
@@ -112,6 +113,7 @@ void OccupationToProto(const CatalogData& data, const Occupation& o, const Regio
       if (d.level != DemandLevel::kUnknown) DemandToProto(data, r, d, out->add_demand());
     }
   }
+  if (!full) return;
   for (const CaoWage& c : o.cao_wages) {
     v1::CaoWage* cw = out->add_cao_wages();
     cw->set_cao(c.cao);

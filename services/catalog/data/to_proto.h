@@ -28,9 +28,10 @@ void MunicipalityToProto(const CatalogData& data, const Municipality& municipali
                          v1::Municipality* out);
 // An occupation with wages, education, routes and cao wages. `demand_region` set: `demand` holds
 // only that region's entry (level unspecified when unknown); null: every region with a known
-// level. Sets `data_version`.
+// level. Sets `data_version`. OCCUPATION_VIEW_BASIC leaves out what v1::OccupationView says.
 void OccupationToProto(const CatalogData& data, const Occupation& occupation,
-                       const Region* demand_region, v1::Occupation* out);
+                       const Region* demand_region, v1::Occupation* out,
+                       v1::OccupationView view = v1::OCCUPATION_VIEW_FULL);
 // One career step; `to_demand` only when `region` is set.
 void CareerStepToProto(const CatalogData& data, const CareerStepResult& step, const Region* region,
                        v1::CareerStep* out);
