@@ -347,10 +347,6 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
   if (req.scenarios_size() < 1 || req.scenarios_size() > kMaxScenarios) {
     return InvalidField("scenarios", absl::StrCat("must hold 1 to ", kMaxScenarios, " scenarios"));
   }
-  if (req.include_next_cliff()) {
-    return absl::UnimplementedError(
-        "include_next_cliff: cliffs arrive with the income curve (Budget II)");
-  }
   absl::StatusOr<Context> ctx = Prepare(req.household(), req.has_household(), req.rule_date(),
                                         req.has_rule_date(), req.parameter_overrides(), tenant);
   if (!ctx.ok()) return ctx.status();
@@ -372,6 +368,18 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
     v1::ScenarioResult* out = resp.add_results();
     out->set_scenario_id(req.scenarios(i).scenario_id());
     ToProto(*result, *ctx->selection.rules, required, *out->mutable_calculation());
+    if (req.include_next_cliff()) {
+      // The first adult of the scenario who works is the one whose wage rises.
+      for (const v1::AdultWork& w : req.scenarios(i).work()) {
+        if (w.minutes_per_week() <= 0) continue;
+        absl::StatusOr<bool> found = FindNextWageCliff(
+            *ctx->selection.rules, scenario_household,
+            static_cast<std::size_t>(w.adult_number() - 1), *out->mutable_next_cliff());
+        if (!found.ok()) return found.status();
+        if (!*found) out->clear_next_cliff();
+        break;
+      }
+    }
   }
   FillBasis(*ctx, resp.required_budget().standard(), *resp.mutable_basis());
   return absl::OkStatus();

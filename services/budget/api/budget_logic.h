@@ -108,6 +108,11 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> ApplyOverrides(
     const RuleSet& rules,
     const google::protobuf::RepeatedPtrField<kompas::type::v1::ParameterOverride>& overrides);
 
+// The first cliff met when adult `adult` (0-based) earns more per hour than in `h`, at the same
+// hours, up to twice the wage (scanned every 50 cents): true and `out` filled, or false.
+absl::StatusOr<bool> FindNextWageCliff(const RuleSet& rules, HouseholdFacts h, std::size_t adult,
+                                       v1::Cliff& out);
+
 // Copies an engine result into the API message (lines only if the result has them).
 void ToProto(const IncomeResult& result, const RuleSet& rules, std::int64_t required_budget,
              v1::IncomeCalculation& out);

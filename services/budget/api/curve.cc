@@ -447,4 +447,34 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> FindNextWageCliff(const RuleSet& rules, HouseholdFacts h, std::size_t adult,
+                                       v1::Cliff& out) {
+  AdultFacts& a = h.adults[adult];
+  const std::int64_t from = a.hourly_wage;
+  const std::int64_t to = std::min(2 * from, kMaxSweepWage);
+  absl::StatusOr<IncomeResult> prev = kompas::budget::CalculateIncome(rules, h, false);
+  if (!prev.ok()) return prev.status();
+  std::int64_t prev_wage = from;
+  for (std::int64_t w = from + kWageScanStep; w <= to; w += kWageScanStep) {
+    a.hourly_wage = w;
+    absl::StatusOr<IncomeResult> next = kompas::budget::CalculateIncome(rules, h, false);
+    if (!next.ok()) return next.status();
+    if (prev->disposable - next->disposable > kCliffThresholdCents &&
+        next->gross_monthly_income > prev->gross_monthly_income) {
+      v1::CurvePosition before;
+      v1::CurvePosition after;
+      AdultFacts at = a;
+      at.hourly_wage = prev_wage;
+      SetPosition(at, *prev, before);
+      at.hourly_wage = w;
+      SetPosition(at, *next, after);
+      FillCliff(rules, before, after, *prev, *next, /*hours_sweep=*/false, out);
+      return true;
+    }
+    prev = *std::move(next);
+    prev_wage = w;
+  }
+  return false;
+}
+
 }  // namespace kompas::budget

@@ -467,5 +467,33 @@ TEST_F(MunicipalLogicTest, TheIitIncomeLimitIsACliff) {
   EXPECT_TRUE(resp.basis().local_schemes().included());
 }
 
+// CalculateIncomeBatch with include_next_cliff: from € 14,71 at 20,75 hours the first 50-cent
+// step up (€ 15,21) takes the single off bijstand (net above the norm of € 1.401,50), so the IIT
+// stops there; the cliff is reported between those two wages, caused by the IIT.
+TEST_F(MunicipalLogicTest, BatchReportsTheNextCliffAboveEachScenario) {
+  v1::CalculateIncomeBatchRequest req;
+  *req.mutable_household() = Household("GM0014");
+  req.set_include_next_cliff(true);
+  for (int minutes : {20 * 60 + 45, 36 * 60}) {
+    v1::AdultWork* w = req.add_scenarios()->add_work();
+    w->set_adult_number(1);
+    w->mutable_gross_hourly_wage()->set_cents(1'471);
+    w->set_minutes_per_week(minutes);
+  }
+  req.add_scenarios()->add_work()->set_adult_number(1);  // no work: no wage to raise
+  v1::CalculateIncomeBatchResponse resp;
+  ASSERT_TRUE(logic_->CalculateIncomeBatch(req, resp).ok());
+  ASSERT_EQ(resp.results_size(), 3);
+  ASSERT_TRUE(resp.results(0).has_next_cliff());
+  const v1::Cliff& cliff = resp.results(0).next_cliff();
+  EXPECT_EQ(cliff.before().gross_hourly_wage().cents(), 1'471);
+  EXPECT_EQ(cliff.after().gross_hourly_wage().cents(), 1'521);
+  EXPECT_EQ(cliff.scheme_id(), "GM0014/individuele-inkomenstoeslag");
+  EXPECT_GT(cliff.drop().cents(), 500);
+  // At 36 hours the single is far above every limit: income only rises up to twice the wage.
+  EXPECT_FALSE(resp.results(1).has_next_cliff());
+  EXPECT_FALSE(resp.results(2).has_next_cliff());
+}
+
 }  // namespace
 }  // namespace kompas::budget
