@@ -19,6 +19,10 @@ constexpr MethodSpec kFindRequiredWage{"kompas.budget.v1.BudgetService/FindRequi
                                        Scope::kCompass};
 constexpr MethodSpec kListRuleSets{"kompas.budget.v1.BudgetService/ListRuleSets", Scope::kCompass};
 
+// Part of the cache key with the data version: change it whenever the same data gives different
+// answers (new fields, notices, schemes), so that old and new replicas never share answers.
+constexpr char kAnswerFormat[] = "answers-2";
+
 }  // namespace
 
 absl::CivilDay TodayInNetherlands() {
@@ -58,7 +62,7 @@ grpc::ServerUnaryReactor* BudgetServiceImpl::CalculateIncomeBatch(
     const auto compute = [&] { return logic_->CalculateIncomeBatch(*request, *response, tenant); };
     if (cache_ == nullptr || !cache_->enabled()) return compute();
     const std::string version =
-        absl::StrCat(logic_->data().version, "|",
+        absl::StrCat(kAnswerFormat, "|", logic_->data().version, "|",
                      request->has_rule_date() ? "dated" : absl::FormatCivilTime(logic_->Today()));
     return cache_
         ->Fill(CacheKey::Of("budget", "CalculateIncomeBatch", version,

@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "services/catalog/data/to_proto.h"
 #include "services/common/paging.h"
 #include "services/common/validation.h"
@@ -31,6 +34,33 @@ std::size_t Chars(absl::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }));
+}
+
+// The 1-based line of the first byte sequence that is not UTF-8, or 0 when all is.
+std::size_t FirstInvalidUtf8Line(absl::string_view text) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    if (c < 0x80) {
+      len = 1;
+    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+      len = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+      len = 4;
+    } else {
+      return line;
+    }
+    if (i + len > text.size()) return line;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return line;
+    }
+    if (c == '\n') ++line;
+    i += len;
+  }
+  return 0;
 }
 
 absl::Status CheckChars(absl::string_view field, absl::string_view text, std::size_t max) {
@@ -148,6 +178,12 @@ std::vector<std::string> CatalogStore::SourceDirs() const {
   return dirs_;
 }
 
+std::string CatalogStore::Source() {
+  absl::MutexLock update(&update_mu_);
+  if (!imported_.empty()) return "the last import (kept in memory)";
+  return absl::StrJoin(SourceDirs(), ",");
+}
+
 std::shared_ptr<const CatalogData> CatalogStore::Current() const {
   absl::MutexLock lock(&mu_);
   return current_;
@@ -155,7 +191,7 @@ std::shared_ptr<const CatalogData> CatalogStore::Current() const {
 
 CatalogBuild CatalogStore::Reload() {
   absl::MutexLock update(&update_mu_);
-  CatalogBuild build = ReadAndBuild(SourceDirs());
+  CatalogBuild build = imported_.empty() ? ReadAndBuild(SourceDirs()) : BuildCatalog(imported_);
   absl::MutexLock lock(&mu_);
   if (build.errors.empty()) {
     current_ = build.data;
@@ -170,17 +206,34 @@ absl::Status CatalogStore::Persist(const CatalogData& data,
   if (import_dir_.empty()) return absl::OkStatus();
   const fs::path root(import_dir_);
   const fs::path dir = root / data.version();
+  // A unique name per process and import (replicas may share the volume).
+  static std::atomic<int> counter{0};
+  const std::string unique =
+      absl::StrCat(::getpid(), "-", counter.fetch_add(1), "-", absl::ToUnixNanos(absl::Now()));
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return absl::InternalError(absl::StrCat(dir.string(), ": ", ec.message()));
-  for (const CatalogFile& f : files) {
-    if (absl::Status s = WriteFileSynced(dir / f.name, f.content); !s.ok()) return s;
+  fs::create_directories(root, ec);
+  if (ec) return absl::InternalError(absl::StrCat(root.string(), ": ", ec.message()));
+  // The directory is named after the content: when it exists, it holds these very files, and
+  // the version being served may be read from it, so it is never rewritten. New files go to a
+  // temporary directory first, renamed into place once complete.
+  if (!fs::is_directory(dir, ec)) {
+    const fs::path tmp_dir = root / absl::StrCat(".tmp-", unique);
+    fs::create_directory(tmp_dir, ec);
+    if (ec) return absl::InternalError(absl::StrCat(tmp_dir.string(), ": ", ec.message()));
+    for (const CatalogFile& f : files) {
+      if (absl::Status s = WriteFileSynced(tmp_dir / f.name, f.content); !s.ok()) return s;
+    }
+    if (absl::Status s = SyncDirectory(tmp_dir); !s.ok()) return s;
+    fs::rename(tmp_dir, dir, ec);
+    if (ec && !fs::is_directory(dir)) {
+      return absl::InternalError(absl::StrCat(dir.string(), ": ", ec.message()));
+    }
+    if (ec) fs::remove_all(tmp_dir, ec);  // another replica renamed the same files first
+    if (absl::Status s = SyncDirectory(root); !s.ok()) return s;
   }
-  if (absl::Status s = SyncDirectory(dir); !s.ok()) return s;
   // Switch `current` atomically: a new symlink renamed over the old one.
   const fs::path link = root / "current";
-  const fs::path tmp = root / absl::StrCat(".current-", ::getpid());
-  fs::remove(tmp, ec);
+  const fs::path tmp = root / absl::StrCat(".current-", unique);
   fs::create_directory_symlink(data.version(), tmp, ec);
   if (ec) return absl::InternalError(absl::StrCat(tmp.string(), ": ", ec.message()));
   fs::rename(tmp, link, ec);
@@ -198,6 +251,7 @@ absl::StatusOr<CatalogBuild> CatalogStore::Import(std::vector<CatalogFile> files
     return build;
   }
   if (absl::Status s = Persist(*build.data, kept); !s.ok()) return s;
+  if (import_dir_.empty()) imported_ = std::move(kept);  // what a reload rereads
   absl::MutexLock lock(&mu_);
   current_ = build.data;
   return build;
@@ -270,7 +324,6 @@ absl::Status CatalogLogic::SearchOccupations(const CatalogData& data,
                         v1::DemandLevel_MAX))
       .Check(CheckRange("maximum_education_level", req.maximum_education_level(),
                         v1::EducationLevel_MIN, v1::EducationLevel_MAX))
-      .Check(CheckRange("view", req.view(), v1::OccupationView_MIN, v1::OccupationView_MAX))
       .Check(CheckRange("view", req.view(), v1::OccupationView_MIN, v1::OccupationView_MAX))
       .Check(CheckRange("minimum_median_hourly_wage.cents",
                         req.minimum_median_hourly_wage().cents(), 0, kMaxWageCents));
@@ -355,6 +408,11 @@ absl::Status CatalogLogic::ImportData(const v1::ImportDataRequest& req,
     for (const CatalogFile& other : files) {
       if (other.name == name) return InvalidField(field + ".file_name", "is sent twice");
     }
+    if (const std::size_t bad = FirstInvalidUtf8Line(f.content()); bad > 0) {
+      return InvalidField(
+          field + ".content",
+          absl::StrCat("line ", bad, " is not valid UTF-8 (save the file as UTF-8)"));
+    }
     bytes += f.content().size();
     if (bytes > kMaxImportBytes) {
       return InvalidField("files",
@@ -366,7 +424,7 @@ absl::Status CatalogLogic::ImportData(const v1::ImportDataRequest& req,
   if (!build.ok()) return build.status();
   resp.set_applied(!req.validate_only() && build->errors.empty());
   for (const DataError& e : build->errors) DataErrorToProto(e, resp.add_errors());
-  DataVersionToProto(*store_->Current(), resp.mutable_data_version());
+  DataVersionToProto(*build->data, resp.mutable_data_version());
   return absl::OkStatus();
 }
 
@@ -374,7 +432,7 @@ absl::Status CatalogLogic::ReloadData(v1::ReloadDataResponse& resp) const {
   CatalogBuild build = store_->Reload();
   resp.set_applied(build.errors.empty());
   for (const DataError& e : build.errors) DataErrorToProto(e, resp.add_errors());
-  DataVersionToProto(*store_->Current(), resp.mutable_data_version());
+  DataVersionToProto(*build.data, resp.mutable_data_version());
   return absl::OkStatus();
 }
 

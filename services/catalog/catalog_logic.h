@@ -10,7 +10,7 @@
 // `<import_dir>/<version>/` (each file fsynced), then `<import_dir>/current` is switched to it
 // with an atomic rename, so a restart or a reload serves the imported set, and a crash leaves
 // the old or the new set, never a mix. Without an import directory, an import lasts until the
-// process ends.
+// process ends (a reload rebuilds it, it does not fall back to the shipped files).
 #ifndef KOMPAS_SERVICES_CATALOG_CATALOG_LOGIC_H_
 #define KOMPAS_SERVICES_CATALOG_CATALOG_LOGIC_H_
 
@@ -34,6 +34,9 @@ class CatalogStore {
                                                             std::string import_dir = "");
 
   std::shared_ptr<const CatalogData> Current() const;
+  // Where a reload reads from, for logs: the import directory's current set, the last import
+  // kept in memory, or the data directories.
+  std::string Source();
 
   // Reads the files again (the same directories Open chose). On errors keeps the current set and
   // returns them; `data` of the result is the set served afterwards.
@@ -52,6 +55,9 @@ class CatalogStore {
 
   const std::vector<std::string> dirs_;
   const std::string import_dir_;
+  // Without an import directory: the last applied import, which a reload rebuilds (instead of
+  // silently going back to the files in `dirs_`). Guarded by update_mu_.
+  std::vector<CatalogFile> imported_;
   absl::Mutex update_mu_;  // one reload or import at a time
   mutable absl::Mutex mu_;
   std::shared_ptr<const CatalogData> current_ ABSL_GUARDED_BY(mu_);

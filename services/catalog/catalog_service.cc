@@ -1,5 +1,7 @@
 #include "services/catalog/catalog_service.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace kompas::catalog {
 namespace {
 
@@ -17,6 +19,11 @@ KOMPAS_CATALOG_METHOD(ImportData, Scope::kCatalogAdmin);
 KOMPAS_CATALOG_METHOD(ReloadData, Scope::kCatalogAdmin);
 
 #undef KOMPAS_CATALOG_METHOD
+
+// Part of every cache key with the data version: change it whenever the same data gives
+// different answers (a new field, another default view), so that old and new replicas never
+// share cached answers.
+constexpr char kAnswerFormat[] = "answers-2";
 
 }  // namespace
 
@@ -61,7 +68,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::SearchOccupations(
     const auto compute = [&] { return logic_->SearchOccupations(*data, *request, *response); };
     if (cache_ == nullptr || !cache_->enabled()) return compute();
     return cache_
-        ->Fill(CacheKey::Of("catalog", "SearchOccupations", data->version(), "", *request),
+        ->Fill(CacheKey::Of("catalog", "SearchOccupations",
+                            absl::StrCat(kAnswerFormat, "|", data->version()), "", *request),
                *response, compute)
         .status();
   });
@@ -75,8 +83,9 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListCareerSteps(
     const auto compute = [&] { return logic_->ListCareerSteps(*data, *request, *response); };
     if (cache_ == nullptr || !cache_->enabled()) return compute();
     return cache_
-        ->Fill(CacheKey::Of("catalog", "ListCareerSteps", data->version(), "", *request), *response,
-               compute)
+        ->Fill(CacheKey::Of("catalog", "ListCareerSteps",
+                            absl::StrCat(kAnswerFormat, "|", data->version()), "", *request),
+               *response, compute)
         .status();
   });
 }

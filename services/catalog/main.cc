@@ -29,10 +29,12 @@ int main(int argc, char** argv) {
         rt.AddReloadHook("catalog", [store = shared.get(), &rt]() -> absl::Status {
           kompas::catalog::CatalogBuild build = store->Reload();
           if (!build.errors.empty()) return kompas::catalog::ErrorsToStatus(build.errors, 20);
-          rt.logger().Info("catalog_loaded", {{"version", build.data->version()}});
+          rt.logger().Info("catalog_loaded",
+                           {{"version", build.data->version()}, {"source", store->Source()}});
           return absl::OkStatus();
         });
-        rt.logger().Info("catalog_loaded", {{"version", shared->Current()->version()}});
+        rt.logger().Info("catalog_loaded",
+                         {{"version", shared->Current()->version()}, {"source", shared->Source()}});
         keep.push_back(shared);
         keep.push_back(service);
         return absl::OkStatus();

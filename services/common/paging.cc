@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <limits>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,7 +42,11 @@ absl::StatusOr<Page> ParsePage(std::int64_t page_size, absl::string_view page_to
   if (parts.size() != 3 || parts[0] != kTokenVersion || parts[2] != Digest(fingerprint)) {
     return bad;
   }
-  if (!absl::SimpleAtoi(parts[1], &page.offset) || page.offset <= 0) return bad;
+  // Tokens are not secret: a forged one must not reach an offset whose arithmetic overflows.
+  if (!absl::SimpleAtoi(parts[1], &page.offset) || page.offset <= 0 ||
+      page.offset > std::numeric_limits<std::int32_t>::max()) {
+    return bad;
+  }
   return page;
 }
 

@@ -232,6 +232,14 @@ TEST_F(CatalogIntegrationTest, BadInputGetsTheRightCodeNamingTheField) {
   s = Call(&cv1::CatalogService::Stub::ResolveMunicipality, nowhere, &none);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(s.error_message(), HasSubstr("Atlantis"));
+  // A file saved as Windows-1252 (é as one byte) is refused naming the file's place and line.
+  cv1::ImportDataRequest latin1 = ImportFrom(dir_ + "/jobs", dir_ + "/regions");
+  latin1.mutable_files(0)->set_content(latin1.files(0).content() + "caf\xe9\n");
+  cv1::ImportDataResponse refused;
+  s = Call(&cv1::CatalogService::Stub::ImportData, latin1, &refused, admin_);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("files[0].content: line"));
+  EXPECT_THAT(s.error_message(), HasSubstr("is not valid UTF-8"));
   // Import needs catalog.admin.
   cv1::ImportDataResponse denied;
   s = Call(&cv1::CatalogService::Stub::ImportData, ImportFrom(dir_ + "/jobs", dir_ + "/regions"),

@@ -205,9 +205,13 @@ void ApplySchemes(const HouseholdFacts& h, std::int64_t income, std::int64_t nor
         o.monthly = o.eligible ? MonthlyFromYearly(o.yearly) : 0;
         break;
       case SchemeKind::kTaxRemission:
+        // The kwijtschelding's own bank-balance limits are lower and not modelled; the bijstand
+        // asset limit keeps a household with savings from getting remission here.
         o.payable = ApplyRate(12 * Positive(income - o.limit), s.capacity_share_ppm);
-        o.eligible = age_ok && o.yearly > o.payable;
-        o.monthly = o.eligible ? MonthlyFromYearly(o.yearly - o.payable) : 0;
+        o.monthly = age_ok && h.assets <= asset_limit
+                        ? MonthlyFromYearly(Positive(o.yearly - o.payable))
+                        : 0;
+        o.eligible = o.monthly > 0;
         break;
       case SchemeKind::kInKind:
         // A scheme with per-child amounts only is for households with children.
@@ -253,17 +257,47 @@ void SchemeLines(const HouseholdFacts& h, IncomeResult& r) {
             ". Je moet het wel aanvragen.", sample);
         break;
       case SchemeKind::kInKind:
-        r.notices.push_back(
-            {"LOCAL_IN_KIND_SCHEME",
-             absl::StrCat("Je kunt gebruikmaken van ", s.title, " (", gemeente, "): ", why,
-                          ". Dit levert geen geld op maar bespaart kosten; het telt niet mee in "
-                          "wat je te besteden hebt.")});
-        continue;
+        continue;  // a notice, see AddSchemeNotices
     }
     r.lines.push_back(
         {Component::kMunicipalScheme, 0, o.monthly, std::move(text), nullptr, false, &s});
   }
 }
+
+}  // namespace
+
+void AddSchemeNotices(const HouseholdFacts& h, IncomeResult& r) {
+  if (h.local_schemes == nullptr) {
+    r.notices.push_back({"LOCAL_SCHEMES_NOT_INCLUDED",
+                         "Regelingen van de gemeente (zoals kwijtschelding en de individuele "
+                         "inkomenstoeslag) zijn niet meegerekend: ze zijn voor deze gemeente of "
+                         "deze datum niet vastgelegd. Dit zijn alleen de landelijke regels."});
+    return;
+  }
+  bool sample = false;
+  for (const SchemeOutcome& o : r.schemes) {
+    if (!o.eligible) continue;
+    sample = sample || o.scheme->sample;
+    if (o.scheme->kind != SchemeKind::kInKind) continue;
+    r.notices.push_back(
+        {"LOCAL_IN_KIND_SCHEME",
+         absl::StrCat(
+             "Je kunt gebruikmaken van ", o.scheme->title, " (", h.local_schemes->name,
+             "): het inkomen dat meetelt (", FormatEuro(r.scheme_income),
+             " per maand) komt niet boven ", FormatPercent(o.scheme->income_limit_ppm),
+             " van de bijstandsnorm (", FormatEuro(o.limit),
+             "). Dit levert geen geld op maar bespaart kosten; het telt niet mee in wat je "
+             "te besteden hebt.")});
+  }
+  if (sample) {
+    r.notices.push_back({"LOCAL_SCHEMES_SAMPLE",
+                         absl::StrCat("Bedragen van regelingen van ", h.local_schemes->name,
+                                      " zijn voorbeeldbedragen: de bedragen voor dit jaar zijn "
+                                      "niet gevonden. Controleer ze bij de gemeente.")});
+  }
+}
+
+namespace {
 
 std::int64_t Huurtoeslag(const RuleParams& p, const HouseholdFacts& h, std::int64_t rekeninkomen,
                          std::vector<NoticeOut>& notices) {
@@ -682,30 +716,17 @@ absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const Househo
         rules.Meta(&RuleParams::kot_max_hours));
     add(Component::kCommuteCost, -commute, "Reiskosten naar het werk.",
         rules.Meta(&RuleParams::wml_hourly_21plus));
-    bool sample = false;
-    for (const Line& l : r.lines) {
-      sample = sample || (l.scheme != nullptr && l.scheme->sample);
-      r.estimated = r.estimated || l.estimated;
-    }
-    r.estimated = r.estimated || sample;
-    if (h.local_schemes == nullptr) {
-      r.notices.push_back({"LOCAL_SCHEMES_NOT_INCLUDED",
-                           "Regelingen van de gemeente (zoals kwijtschelding en de individuele "
-                           "inkomenstoeslag) zijn niet meegerekend: ze zijn voor deze gemeente of "
-                           "deze datum niet vastgelegd. Dit zijn alleen de landelijke regels."});
-    } else if (sample) {
-      r.notices.push_back({"LOCAL_SCHEMES_SAMPLE",
-                           absl::StrCat("Bedragen van regelingen van ", h.local_schemes->name,
-                                        " zijn voorbeeldbedragen: de bedragen voor dit jaar zijn "
-                                        "niet gevonden. Controleer ze bij de gemeente.")});
-    }
+    for (const Line& l : r.lines) r.estimated = r.estimated || l.estimated;
   } else {
     r.estimated = std::any_of(rules.meta.begin(), rules.meta.end(),
-                              [](const ParamMeta& m) { return m.estimated; }) ||
-                  std::any_of(r.schemes.begin(), r.schemes.end(), [](const SchemeOutcome& o) {
-                    return o.monthly != 0 && o.scheme->sample;
-                  });
+                              [](const ParamMeta& m) { return m.estimated; });
   }
+  // A municipal amount marked sample makes the answer estimated, on both paths.
+  r.estimated =
+      r.estimated || std::any_of(r.schemes.begin(), r.schemes.end(), [](const SchemeOutcome& o) {
+        return o.monthly != 0 && o.scheme->sample;
+      });
+  if (with_lines) AddSchemeNotices(h, r);
   return r;
 }
 

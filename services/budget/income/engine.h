@@ -111,6 +111,11 @@ struct IncomeResult {
 absl::StatusOr<IncomeResult> CalculateIncome(const RuleSet& rules, const HouseholdFacts& household,
                                              bool with_lines);
 
+// The notices on local schemes (not included; in-kind schemes the household may use; sample
+// figures). CalculateIncome adds them when with_lines; a totals-only answer that is shown to a
+// mentor (CalculateIncomeBatch without lines) adds them with this.
+void AddSchemeNotices(const HouseholdFacts& household, IncomeResult& result);
+
 // Exposed for tests: yearly amounts in cents.
 std::int64_t BoxOneTax(const RuleParams& p, std::int64_t taxable);
 std::int64_t AlgemeneHeffingskorting(const RuleParams& p, std::int64_t income);

@@ -301,6 +301,10 @@ absl::StatusOr<std::shared_ptr<const GemeenteSchemes>> MunicipalSchemes::ParseFi
   absl::StatusOr<absl::CivilDay> until = Day(file, root, "valid_until", "valid_until");
   if (!until.ok()) return until.status();
   if (*until < *from) return At(file, root["valid_until"], "valid_until", "is before valid_from");
+  if (from->year() != g->year || until->year() != g->year) {
+    return At(file, root["valid_from"], "valid_from",
+              absl::StrCat("the period must lie within the file's year ", g->year));
+  }
   g->valid_from = *from;
   g->valid_until = *until;
   absl::StatusOr<std::vector<Source>> sources = yaml::Sources(file, root);
@@ -336,7 +340,12 @@ absl::StatusOr<MunicipalSchemes> MunicipalSchemes::LoadDirectory(const std::stri
   std::error_code ec;
   std::vector<std::filesystem::path> paths;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".yaml") paths.push_back(entry.path());
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".yml") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(entry.path().string(), ": name municipal files GM<code>.yaml"));
+    }
+    if (ext == ".yaml") paths.push_back(entry.path());
   }
   if (ec) return absl::InvalidArgumentError(absl::StrCat(dir, ": ", ec.message()));
   std::sort(paths.begin(), paths.end());

@@ -99,11 +99,17 @@ absl::StatusOr<std::int64_t> Decimal(absl::string_view file, const YAML::Node& p
 
 absl::Status CheckKeys(absl::string_view file, const YAML::Node& map, absl::string_view path,
                        std::initializer_list<absl::string_view> allowed) {
+  std::vector<std::string> seen;
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       return At(file, kv.first, path, absl::StrCat("unknown key '", key, "'"));
     }
+    // yaml-cpp keeps the first of two equal keys: a second one would be ignored silently.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      return At(file, kv.first, path, absl::StrCat("key '", key, "' appears twice"));
+    }
+    seen.push_back(key);
   }
   return absl::OkStatus();
 }

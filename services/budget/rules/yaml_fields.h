@@ -57,7 +57,7 @@ absl::StatusOr<std::int64_t> Decimal(absl::string_view file, const YAML::Node& p
 // A date YYYY-MM-DD.
 absl::StatusOr<absl::CivilDay> Day(absl::string_view file, const YAML::Node& parent,
                                    const char* key, absl::string_view path);
-// Unknown keys of `map` are errors naming the key.
+// Unknown keys of `map`, and a key given twice, are errors naming the key.
 absl::Status CheckKeys(absl::string_view file, const YAML::Node& map, absl::string_view path,
                        std::initializer_list<absl::string_view> allowed);
 // `parent[key]` must be a mapping.

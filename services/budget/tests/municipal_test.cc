@@ -189,6 +189,12 @@ TEST(MunicipalSchemesTest, BrokenFilesNameFileLineAndKey) {
        "schemes[1].id: is used twice"},
       {Replace(m, "  - id: iit\n", "  - id: IIT 2026\n"), "x/GM0014.yaml",
        "schemes[0].id: must use a-z, 0-9 and '-' only"},
+      {Replace(m, "    sample: false\n    source: s1\n    legal_basis: \"Participatiewet",
+               "    sample: false\n    sample: true\n    source: s1\n    legal_basis: "
+               "\"Participatiewet"),
+       "x/GM0014.yaml", "schemes[0]: key 'sample' appears twice"},
+      {Replace(m, "year: 2026", "year: 2025"), "x/GM0014.yaml",
+       "valid_from: the period must lie within the file's year 2025"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<std::shared_ptr<const GemeenteSchemes>> g =
@@ -493,6 +499,37 @@ TEST_F(MunicipalLogicTest, BatchReportsTheNextCliffAboveEachScenario) {
   // At 36 hours the single is far above every limit: income only rises up to twice the wage.
   EXPECT_FALSE(resp.results(1).has_next_cliff());
   EXPECT_FALSE(resp.results(2).has_next_cliff());
+}
+
+// A batch without lines (what matching asks for) still says what a mentor must know: sample
+// figures and in-kind schemes in Groningen, no local schemes for Amsterdam.
+TEST_F(MunicipalLogicTest, BatchWithoutLinesKeepsTheLocalNotices) {
+  for (const std::string gemeente : {"GM0014", "GM0363"}) {
+    v1::CalculateIncomeBatchRequest req;
+    *req.mutable_household() = Household(gemeente);
+    req.add_scenarios()->add_work()->set_adult_number(1);  // no work: on bijstand
+    v1::CalculateIncomeBatchResponse resp;
+    ASSERT_TRUE(logic_->CalculateIncomeBatch(req, resp).ok());
+    const v1::IncomeCalculation& c = resp.results(0).calculation();
+    EXPECT_EQ(c.lines_size(), 0);
+    if (gemeente == "GM0014") {
+      EXPECT_TRUE(HasNotice(c, "LOCAL_SCHEMES_SAMPLE"));
+      EXPECT_TRUE(HasNotice(c, "LOCAL_IN_KIND_SCHEME"));
+      EXPECT_TRUE(c.estimated());
+    } else {
+      EXPECT_TRUE(HasNotice(c, "LOCAL_SCHEMES_NOT_INCLUDED"));
+    }
+  }
+}
+
+// Savings above the bijstand limit (€ 8.000 single) also end the kwijtschelding here (its own,
+// lower bank-balance limits are not modelled).
+TEST_F(MunicipalEngineTest, NoRemissionWithSavingsAboveTheLimit) {
+  HouseholdFacts h = Single(0);
+  h.assets = 800'001;
+  const IncomeResult r = Calc(h);
+  EXPECT_FALSE(Outcome(r, "kwijtschelding-gemeentelijke-belastingen").eligible);
+  EXPECT_EQ(r.municipal, 0);
 }
 
 }  // namespace

@@ -113,7 +113,6 @@ void OccupationToProto(const CatalogData& data, const Occupation& o, const Regio
       if (d.level != DemandLevel::kUnknown) DemandToProto(data, r, d, out->add_demand());
     }
   }
-  if (!full) return;
   for (const CaoWage& c : o.cao_wages) {
     v1::CaoWage* cw = out->add_cao_wages();
     cw->set_cao(c.cao);
@@ -124,7 +123,7 @@ void OccupationToProto(const CatalogData& data, const Occupation& o, const Regio
     cw->mutable_valid_from()->set_day(c.valid_day);
     cw->set_source_url(c.source_url);
   }
-  out->set_data_version(data.version());
+  if (full) out->set_data_version(data.version());
 }
 
 void CareerStepToProto(const CatalogData& data, const CareerStepResult& step, const Region* region,

@@ -46,7 +46,9 @@ TEST(PagingTest, BadSizesAndForgedTokensAreInvalidArgument) {
   for (const std::string& forged :
        {std::string("not base64!"), std::string("cDE6MTA6"), std::string(300, 'A'),
         // "p1:-5:<digest of f>" and "p1:0:…": offsets must be positive.
-        NextPageToken("f", 1, 2).substr(0, 4)}) {
+        NextPageToken("f", 1, 2).substr(0, 4),
+        // A well-formed token whose offset would overflow offset + size.
+        NextPageToken("f", std::int64_t{1} << 40, std::int64_t{1} << 41)}) {
     EXPECT_EQ(ParsePage(10, forged, "f").status().code(), absl::StatusCode::kInvalidArgument)
         << forged;
   }
