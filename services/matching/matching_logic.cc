@@ -240,7 +240,8 @@ RoutePlan BuildRoutePlan(const v1::MatchProfile& p, const cv1::Occupation& c, bo
     plan.training_months = training != nullptr ? training->typical_months() : 0;
   }
   plan.needed = !reachable_now || !lonend_now;
-  if (!plan.needed) return plan;
+  // Without a training into it, an occupation above the job seeker's level has no route.
+  if (!plan.needed || (!reachable_now && training == nullptr)) return plan;
   const std::string name = absl::StrCat("occupations/", c.brc_code());
   PlannedStep first{name, c.title(), training, 0, plan.training_months, EntryWage(c)};
   plan.steps.push_back(first);
@@ -379,9 +380,11 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
     }
     ranked.push_back(std::move(r));
   }
+  // Occupations the job seeker can reach (now, or by a training within their maximum) first.
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     const v1::Candidate& x = a.candidate;
     const v1::Candidate& y = b.candidate;
+    if (a.e->plan.reachable != b.e->plan.reachable) return a.e->plan.reachable;
     if (x.score().total() != y.score().total()) return x.score().total() > y.score().total();
     if (x.margin().cents() != y.margin().cents()) return x.margin().cents() > y.margin().cents();
     return x.occupation() < y.occupation();
@@ -396,7 +399,10 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
     moved = false;
     for (std::size_t i = 0; i < ranked.size() && !moved; ++i) {
       for (std::size_t j = i + 1; j < ranked.size() && !moved; ++j) {
-        if (!pays_more_leaves_less(ranked[i].candidate, ranked[j].candidate)) continue;
+        if (ranked[i].e->plan.reachable != ranked[j].e->plan.reachable ||
+            !pays_more_leaves_less(ranked[i].candidate, ranked[j].candidate)) {
+          continue;
+        }
         v1::Candidate& lower = ranked[i].candidate;
         const v1::Candidate& better = ranked[j].candidate;
         lower.add_reasons(absl::StrCat(

@@ -25,7 +25,9 @@
 //       cliff risk    1000 without a cliff up to twice the wage; else 1000 × (1 − s × (1 − d))
 //                     with d the distance to the cliff as a share of the wage (0..1) and s its
 //                     depth as a share of € 100 a month (0..1).
-//     Ranked by total, then margin, then occupation code; then no candidate stays above one
+//     Occupations the job seeker can reach (now, or by a training within their maximum) rank
+//     above the others; within each group by total, then margin, then occupation code; then no
+//     candidate stays above one
 //     that pays less gross per hour but leaves the household more (a cliff or a lost scheme in
 //     between), and its reasons say so.
 #ifndef KOMPAS_SERVICES_MATCHING_MATCHING_LOGIC_H_
