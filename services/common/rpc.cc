@@ -90,9 +90,8 @@ void PendingCall::Finish(const absl::Status& status) {
   reactor_->Finish(ToGrpcStatus(status));
 }
 
-std::unique_ptr<PendingCall> BeginCall(const RpcEnv& env, grpc::CallbackServerContext* ctx,
-                                       const MethodSpec& spec, grpc::ServerUnaryReactor* reactor) {
-  const absl::Time start = absl::Now();
+absl::StatusOr<CallInfo> AuthenticateCall(const RpcEnv& env, grpc::CallbackServerContext* ctx,
+                                          const MethodSpec& spec, absl::Time start) {
   CallInfo info;
   info.context = ctx;
   std::optional<absl::string_view> rid = Metadata(ctx, "x-request-id");
@@ -119,10 +118,25 @@ std::unique_ptr<PendingCall> BeginCall(const RpcEnv& env, grpc::CallbackServerCo
   }
   if (!failure.ok()) {
     LogAndCount(env, spec, info, failure.code(), start);
-    reactor->Finish(ToGrpcStatus(failure));
+    return failure;
+  }
+  return info;
+}
+
+void LogCallEnd(const RpcEnv& env, const MethodSpec& spec, const CallInfo& info,
+                absl::StatusCode code, absl::Time start) {
+  LogAndCount(env, spec, info, code, start);
+}
+
+std::unique_ptr<PendingCall> BeginCall(const RpcEnv& env, grpc::CallbackServerContext* ctx,
+                                       const MethodSpec& spec, grpc::ServerUnaryReactor* reactor) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<CallInfo> info = AuthenticateCall(env, ctx, spec, start);
+  if (!info.ok()) {
+    reactor->Finish(ToGrpcStatus(info.status()));
     return nullptr;
   }
-  return std::make_unique<PendingCall>(env, spec, reactor, start, std::move(info));
+  return std::make_unique<PendingCall>(env, spec, reactor, start, *std::move(info));
 }
 
 }  // namespace kompas

@@ -79,6 +79,15 @@ class PendingCall {
 std::unique_ptr<PendingCall> BeginCall(const RpcEnv& env, grpc::CallbackServerContext* ctx,
                                        const MethodSpec& spec, grpc::ServerUnaryReactor* reactor);
 
+// For streaming handlers, which answer through their own reactor: authenticates and checks the
+// common metadata like BeginCall. On failure the call is logged and counted, and the status is
+// returned for the reactor's Finish. On success, log the end with LogCallEnd.
+absl::StatusOr<CallInfo> AuthenticateCall(const RpcEnv& env, grpc::CallbackServerContext* ctx,
+                                          const MethodSpec& spec, absl::Time start);
+// One log line and the metrics for a call that AuthenticateCall let through.
+void LogCallEnd(const RpcEnv& env, const MethodSpec& spec, const CallInfo& info,
+                absl::StatusCode code, absl::Time start);
+
 // Handler: absl::Status(const CallInfo&), run inline on the callback thread (CPU-only work).
 template <typename Handler>
 grpc::ServerUnaryReactor* ServeUnary(const RpcEnv& env, grpc::CallbackServerContext* ctx,

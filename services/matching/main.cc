@@ -9,6 +9,8 @@ ABSL_FLAG(std::string, budget_address, "", "budget's address, e.g. 127.0.0.1:500
 ABSL_FLAG(absl::Duration, downstream_timeout, absl::Seconds(2),
           "the longest a call to job-catalog or budget may take (the caller's deadline may be "
           "shorter)");
+ABSL_FLAG(int, batch_concurrency, 8,
+          "MatchBatch: how many profiles of one stream are matched at the same time (1..64)");
 ABSL_FLAG(absl::Duration, catalog_memo_ttl, absl::Seconds(10),
           "how long a gemeente's region and occupations are kept in process");
 
@@ -35,13 +37,18 @@ int main(int argc, char** argv) {
                                   .default_timeout = absl::GetFlag(FLAGS_downstream_timeout),
                                   .logger = &rt.logger()});
         if (!budget.ok()) return budget.status();
+        const int concurrency = absl::GetFlag(FLAGS_batch_concurrency);
+        if (concurrency < 1 || concurrency > 64) {
+          return absl::InvalidArgumentError("--batch_concurrency must be between 1 and 64");
+        }
         auto memo =
             std::make_shared<kompas::matching::CatalogMemo>(absl::GetFlag(FLAGS_catalog_memo_ttl));
         std::shared_ptr<CatalogClient> catalog_client = *std::move(catalog);
         std::shared_ptr<BudgetClient> budget_client = *std::move(budget);
         auto service = std::make_shared<kompas::matching::MatchingServiceImpl>(
             rt.env(),
-            kompas::matching::MatchDeps{catalog_client.get(), budget_client.get(), memo.get()});
+            kompas::matching::MatchDeps{catalog_client.get(), budget_client.get(), memo.get()},
+            concurrency);
         rt.AddService(service.get(), kompas::matching::kMatchingServiceName);
         // Destroyed in this order, on the main thread, after the server stopped: the clients
         // first (each waits for its calls in flight, whose callbacks use the memo), then the

@@ -1,6 +1,7 @@
 #include "services/matching/matching_service.h"
 
 #include <atomic>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace cv1 = ::kompas::catalog::v1;
 namespace bv1 = ::kompas::budget::v1;
 
 constexpr MethodSpec kMatch{"kompas.matching.v1.MatchingService/Match", Scope::kCompass};
+constexpr MethodSpec kMatchBatch{"kompas.matching.v1.MatchingService/MatchBatch", Scope::kCompass};
 constexpr CallOptions kRead{.idempotent = true};
 
 // "budget: household.adults[0].age: must be …" → "household.adults[0].age".
@@ -260,6 +262,180 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
   bv1::CalculateIncomeBatchResponse route_money_;
 };
 
+// One MatchBatch stream. Deleted in OnDone, which gRPC calls after Finish; Finish is called only
+// when no profile is in flight and no write is pending, so no job outlives the reactor.
+class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchResponse> {
+ public:
+  MatchBatchReactor(const RpcEnv& env, const MatchDeps& deps, int concurrency,
+                    grpc::CallbackServerContext* ctx, const v1::MatchBatchRequest* request)
+      : env_(env), deps_(deps), concurrency_(concurrency), request_(request), start_(absl::Now()) {
+    absl::StatusOr<CallInfo> info = AuthenticateCall(env_, ctx, kMatchBatch, start_);
+    if (!info.ok()) {
+      Finish(ToGrpcStatus(info.status()));
+      return;
+    }
+    info_ = *std::move(info);
+    if (absl::Status s = CheckRequest(); !s.ok()) {
+      FinishNow(s);
+      return;
+    }
+    slots_.resize(static_cast<std::size_t>(request_->profiles_size()));
+    Launch();
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool write = false;
+    bool finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!ok) {  // the stream is broken: nothing more can be written
+        cancelled_ = true;
+        queue_.clear();
+      }
+      if (!cancelled_ && !queue_.empty()) {
+        current_ = std::move(queue_.front());
+        queue_.pop_front();
+        write = true;
+      } else {
+        writing_ = false;
+        finish = ReadyToFinish();
+      }
+    }
+    // The last thing done here: after Finish, gRPC may delete this reactor at once.
+    if (write) {
+      StartWrite(&current_);
+    } else if (finish) {
+      FinishStream();
+    }
+  }
+
+  void OnCancel() override {
+    bool finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled_ = true;
+      queue_.clear();
+      finish = ReadyToFinish();
+    }
+    if (finish) FinishStream();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status CheckRequest() {
+    const int n = request_->profiles_size();
+    if (n < 1 || n > kMaxBatchProfiles) {
+      return InvalidField("profiles",
+                          absl::StrCat("must hold 1 to ", kMaxBatchProfiles, " profiles"));
+    }
+    absl::flat_hash_map<std::string, int> seen;
+    for (int i = 0; i < n; ++i) {
+      const std::string& id = request_->profiles(i).profile_id();
+      const std::string field = absl::StrCat("profiles[", i, "].profile_id");
+      if (id.empty()) return InvalidField(field, "is required in MatchBatch");
+      if (!seen.emplace(id, i).second) {
+        return InvalidField(field, absl::StrCat("is also used by profiles[", seen[id], "]"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Starts profiles until `concurrency_` are in flight or none is left.
+  void Launch() {
+    for (;;) {
+      int index = 0;
+      {
+        absl::MutexLock lock(&mu_);
+        if (cancelled_ || next_ >= request_->profiles_size() || in_flight_ >= concurrency_) return;
+        index = next_++;
+        ++in_flight_;
+      }
+      auto& slot = slots_[static_cast<std::size_t>(index)];
+      slot = std::make_unique<v1::MatchBatchResponse>();
+      slot->set_profile_index(index);
+      slot->set_profile_id(request_->profiles(index).profile_id());
+      RunMatch(deps_, request_->profiles(index), &info_, slot->mutable_result(),
+               [this, index](absl::Status status, std::string field) {
+                 ProfileDone(index, status, std::move(field));
+               });
+    }
+  }
+
+  void ProfileDone(int index, const absl::Status& status, std::string field) {
+    std::unique_ptr<v1::MatchBatchResponse> out =
+        std::move(slots_[static_cast<std::size_t>(index)]);
+    if (!status.ok()) {
+      out->clear_result();
+      v1::ProfileError* e = out->mutable_error();
+      e->set_code(static_cast<std::int32_t>(status.code()));
+      e->set_message(std::string(status.message()));
+      e->set_field_path(std::move(field));
+    }
+    bool write = false;
+    bool finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      --in_flight_;
+      if (!cancelled_) {
+        if (!writing_) {
+          writing_ = true;
+          current_ = std::move(*out);
+          write = true;
+        } else {
+          queue_.push_back(std::move(*out));
+        }
+      }
+      finish = !write && ReadyToFinish();
+    }
+    // Start the next profile first: after StartWrite or Finish this reactor may be gone.
+    if (!finish) Launch();
+    if (write) {
+      StartWrite(&current_);
+    } else if (finish) {
+      FinishStream();
+    }
+  }
+
+  bool ReadyToFinish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || in_flight_ > 0 || writing_ || !queue_.empty()) return false;
+    if (!cancelled_ && next_ < request_->profiles_size()) return false;
+    finished_ = true;
+    return true;
+  }
+
+  void FinishStream() {
+    bool cancelled = false;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled = cancelled_;
+    }
+    FinishNow(cancelled ? absl::CancelledError("the caller cancelled the stream")
+                        : absl::OkStatus());
+  }
+
+  void FinishNow(const absl::Status& status) {
+    LogCallEnd(env_, kMatchBatch, info_, status.code(), start_);
+    Finish(ToGrpcStatus(status));
+  }
+
+  const RpcEnv& env_;
+  const MatchDeps deps_;
+  const int concurrency_;
+  const v1::MatchBatchRequest* request_;
+  const absl::Time start_;
+  CallInfo info_;
+  std::vector<std::unique_ptr<v1::MatchBatchResponse>> slots_;
+  absl::Mutex mu_;
+  int next_ ABSL_GUARDED_BY(mu_) = 0;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<v1::MatchBatchResponse> queue_ ABSL_GUARDED_BY(mu_);
+  v1::MatchBatchResponse current_;  // the response being written
+};
+
 }  // namespace
 
 std::shared_ptr<const CatalogMemo::Region> CatalogMemo::FindRegion(
@@ -307,6 +483,11 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::Match(grpc::CallbackServerContext
                    owned->Finish(status);
                  });
       });
+}
+
+grpc::ServerWriteReactor<v1::MatchBatchResponse>* MatchingServiceImpl::MatchBatch(
+    grpc::CallbackServerContext* ctx, const v1::MatchBatchRequest* request) {
+  return new MatchBatchReactor(env_, deps_, batch_concurrency_, ctx, request);
 }
 
 }  // namespace kompas::matching

@@ -77,16 +77,26 @@ using MatchDone = absl::AnyInvocable<void(absl::Status status, std::string field
 void RunMatch(const MatchDeps& deps, const v1::MatchProfile& profile, const CallInfo* incoming,
               v1::MatchResult* result, MatchDone done);
 
+inline constexpr int kMaxBatchProfiles = 10'000;
+
 class MatchingServiceImpl final : public v1::MatchingService::CallbackService {
  public:
-  MatchingServiceImpl(const RpcEnv& env, MatchDeps deps) : env_(env), deps_(deps) {}
+  // `batch_concurrency`: how many profiles of one MatchBatch are matched at the same time (each
+  // costs two budget calls and at most a few catalog calls).
+  MatchingServiceImpl(const RpcEnv& env, MatchDeps deps, int batch_concurrency = 8)
+      : env_(env), deps_(deps), batch_concurrency_(batch_concurrency) {}
 
   grpc::ServerUnaryReactor* Match(grpc::CallbackServerContext* ctx, const v1::MatchRequest* request,
                                   v1::MatchResponse* response) override;
+  // Streams one MatchBatchResponse per profile as each is ready, at most `batch_concurrency`
+  // profiles in flight, one write at a time; a profile's failure is its own ProfileError.
+  grpc::ServerWriteReactor<v1::MatchBatchResponse>* MatchBatch(
+      grpc::CallbackServerContext* ctx, const v1::MatchBatchRequest* request) override;
 
  private:
   const RpcEnv& env_;
   MatchDeps deps_;
+  int batch_concurrency_;
 };
 
 }  // namespace kompas::matching

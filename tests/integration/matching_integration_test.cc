@@ -312,5 +312,60 @@ TEST_F(MatchingIntegrationTest, BudgetDownIsUnavailableNamingItAndRecovers) {
   EXPECT_EQ(after.result().candidates_size(), before.result().candidates_size());
 }
 
+// A caseload of 1,000 profiles: every result streams back once, the malformed one as its own
+// error naming the field, the other 999 with their answer.
+TEST_F(MatchingIntegrationTest, MatchBatchStreamsEveryProfileAndIsolatesTheBadOne) {
+  mv1::MatchBatchRequest req;
+  for (int i = 0; i < 1000; ++i) {
+    mv1::MatchProfile* p = req.add_profiles();
+    *p = Profile(8 + i % 33);
+    p->set_profile_id(absl::StrCat("p-", i));
+    p->set_max_candidates(5);
+    p->mutable_household()->mutable_housing()->mutable_bare_rent()->set_cents(60'000 + 100 * i);
+  }
+  req.mutable_profiles(500)->set_available_minutes_per_week(0);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  AddBearer(ctx, token_);
+  std::unique_ptr<grpc::ClientReader<mv1::MatchBatchResponse>> reader =
+      stub_->MatchBatch(&ctx, req);
+  std::vector<int> seen(1000, 0);
+  int errors = 0;
+  mv1::MatchBatchResponse resp;
+  while (reader->Read(&resp)) {
+    ASSERT_GE(resp.profile_index(), 0);
+    ASSERT_LT(resp.profile_index(), 1000);
+    EXPECT_EQ(resp.profile_id(), absl::StrCat("p-", resp.profile_index()));
+    ++seen[static_cast<std::size_t>(resp.profile_index())];
+    if (resp.has_error()) {
+      ++errors;
+      EXPECT_EQ(resp.profile_index(), 500);
+      EXPECT_EQ(resp.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+      EXPECT_EQ(resp.error().field_path(), "available_minutes_per_week");
+    } else {
+      EXPECT_EQ(resp.result().profile_id(), resp.profile_id());
+      EXPECT_GT(resp.result().candidates_size(), 0);
+    }
+  }
+  grpc::Status s = reader->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(errors, 1);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], 1) << i;
+}
+
+TEST_F(MatchingIntegrationTest, MatchBatchRefusesARequestWithDuplicateIds) {
+  mv1::MatchBatchRequest req;
+  *req.add_profiles() = Profile(20);
+  *req.add_profiles() = Profile(24);  // the same profile_id
+  grpc::ClientContext ctx;
+  AddBearer(ctx, token_);
+  auto reader = stub_->MatchBatch(&ctx, req);
+  mv1::MatchBatchResponse resp;
+  EXPECT_FALSE(reader->Read(&resp));
+  grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("profiles[1].profile_id"));
+}
+
 }  // namespace
 }  // namespace kompas::testing
