@@ -1,25 +1,138 @@
-// coaching records per organisation: the gRPC face of the caserecord service. The logic lives in
-// this library so that it is testable without a network; main.cc only wires it into the shared
-// runtime.
+// Coaching records per organisation: the gRPC face of the caserecord service. The rules and the
+// data live in the store (services/caserecord/storage); this layer authenticates (through the
+// shared runtime), takes the organisation from the token only, parses resource names, converts
+// messages (convert.h) and answers from the store's threads: a gRPC callback thread never waits
+// for the database.
 #ifndef KOMPAS_SERVICES_CASERECORD_CASERECORD_SERVICE_H_
 #define KOMPAS_SERVICES_CASERECORD_CASERECORD_SERVICE_H_
 
+#include <functional>
+#include <memory>
+
+#include "absl/status/status.h"
 #include "kompas/caserecord/v1/caserecord.grpc.pb.h"
+#include "services/caserecord/storage/store.h"
 #include "services/common/rpc.h"
 
 namespace kompas::caserecord {
 
 inline constexpr char kCaseRecordServiceName[] = "kompas.caserecord.v1.CaseRecordService";
 
-// Participants' Mobility Mentoring records per organisation (issues 9 and 10).
-// Methods not yet built answer UNIMPLEMENTED (gRPC's default); see the README's status table.
+// Participants' Mobility Mentoring records per organisation (issue 9). Compass snapshots,
+// outcomes, export, level suggestions and the network report (issue 10) answer UNIMPLEMENTED
+// (gRPC's default); see the README's status table.
 class CaseRecordServiceImpl final
     : public kompas::caserecord::v1::CaseRecordService::CallbackService {
  public:
-  explicit CaseRecordServiceImpl(const RpcEnv& env) : env_(env) {}
+  // `store` must outlive the service. `database_up`, when given, is asked before each call:
+  // false answers UNAVAILABLE at once (the database is known to be down) instead of letting the
+  // call wait for a connection attempt.
+  CaseRecordServiceImpl(const RpcEnv& env, storage::CaseStore& store,
+                        std::function<bool()> database_up = nullptr);
+
+  using Empty = google::protobuf::Empty;
+
+  // Participants.
+  grpc::ServerUnaryReactor* CreateParticipant(grpc::CallbackServerContext* ctx,
+                                              const v1::CreateParticipantRequest* req,
+                                              v1::Participant* resp) override;
+  grpc::ServerUnaryReactor* GetParticipant(grpc::CallbackServerContext* ctx,
+                                           const v1::GetParticipantRequest* req,
+                                           v1::Participant* resp) override;
+  grpc::ServerUnaryReactor* ListParticipants(grpc::CallbackServerContext* ctx,
+                                             const v1::ListParticipantsRequest* req,
+                                             v1::ListParticipantsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateParticipant(grpc::CallbackServerContext* ctx,
+                                              const v1::UpdateParticipantRequest* req,
+                                              v1::Participant* resp) override;
+  grpc::ServerUnaryReactor* LookupParticipant(grpc::CallbackServerContext* ctx,
+                                              const v1::LookupParticipantRequest* req,
+                                              v1::Participant* resp) override;
+  grpc::ServerUnaryReactor* EraseParticipant(grpc::CallbackServerContext* ctx,
+                                             const v1::EraseParticipantRequest* req,
+                                             v1::EraseParticipantResponse* resp) override;
+  grpc::ServerUnaryReactor* GetTimeline(grpc::CallbackServerContext* ctx,
+                                        const v1::GetTimelineRequest* req,
+                                        v1::GetTimelineResponse* resp) override;
+
+  // Consents.
+  grpc::ServerUnaryReactor* CreateConsent(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateConsentRequest* req,
+                                          v1::Consent* resp) override;
+  grpc::ServerUnaryReactor* GetConsent(grpc::CallbackServerContext* ctx,
+                                       const v1::GetConsentRequest* req,
+                                       v1::Consent* resp) override;
+  grpc::ServerUnaryReactor* ListConsents(grpc::CallbackServerContext* ctx,
+                                         const v1::ListConsentsRequest* req,
+                                         v1::ListConsentsResponse* resp) override;
+  grpc::ServerUnaryReactor* WithdrawConsent(grpc::CallbackServerContext* ctx,
+                                            const v1::WithdrawConsentRequest* req,
+                                            v1::Consent* resp) override;
+
+  // Assessments.
+  grpc::ServerUnaryReactor* CreateAssessment(grpc::CallbackServerContext* ctx,
+                                             const v1::CreateAssessmentRequest* req,
+                                             v1::Assessment* resp) override;
+  grpc::ServerUnaryReactor* GetAssessment(grpc::CallbackServerContext* ctx,
+                                          const v1::GetAssessmentRequest* req,
+                                          v1::Assessment* resp) override;
+  grpc::ServerUnaryReactor* ListAssessments(grpc::CallbackServerContext* ctx,
+                                            const v1::ListAssessmentsRequest* req,
+                                            v1::ListAssessmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateAssessment(grpc::CallbackServerContext* ctx,
+                                             const v1::UpdateAssessmentRequest* req,
+                                             v1::Assessment* resp) override;
+  grpc::ServerUnaryReactor* DeleteAssessment(grpc::CallbackServerContext* ctx,
+                                             const v1::DeleteAssessmentRequest* req,
+                                             Empty* resp) override;
+
+  // Goals.
+  grpc::ServerUnaryReactor* CreateGoal(grpc::CallbackServerContext* ctx,
+                                       const v1::CreateGoalRequest* req, v1::Goal* resp) override;
+  grpc::ServerUnaryReactor* GetGoal(grpc::CallbackServerContext* ctx, const v1::GetGoalRequest* req,
+                                    v1::Goal* resp) override;
+  grpc::ServerUnaryReactor* ListGoals(grpc::CallbackServerContext* ctx,
+                                      const v1::ListGoalsRequest* req,
+                                      v1::ListGoalsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateGoal(grpc::CallbackServerContext* ctx,
+                                       const v1::UpdateGoalRequest* req, v1::Goal* resp) override;
+  grpc::ServerUnaryReactor* DeleteGoal(grpc::CallbackServerContext* ctx,
+                                       const v1::DeleteGoalRequest* req, Empty* resp) override;
+
+  // Sessions.
+  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateSessionRequest* req,
+                                          v1::Session* resp) override;
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* ctx,
+                                       const v1::GetSessionRequest* req,
+                                       v1::Session* resp) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* ctx,
+                                         const v1::ListSessionsRequest* req,
+                                         v1::ListSessionsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateSession(grpc::CallbackServerContext* ctx,
+                                          const v1::UpdateSessionRequest* req,
+                                          v1::Session* resp) override;
+  grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* ctx,
+                                          const v1::DeleteSessionRequest* req,
+                                          Empty* resp) override;
+
+  // Access log.
+  grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* ctx,
+                                            const v1::ListAuditEventsRequest* req,
+                                            v1::ListAuditEventsResponse* resp) override;
 
  private:
-  [[maybe_unused]] const RpcEnv& env_;
+  // A started call, shared with the store's callback.
+  using Call = std::shared_ptr<PendingCall>;
+  // Handler: absl::Status(Call, const storage::CallContext&). OK = the call was handed to the
+  // store, which finishes it; an error finishes it at once.
+  template <typename Handler>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* ctx, const MethodSpec& spec,
+                                  Handler&& handler);
+
+  const RpcEnv env_;
+  storage::CaseStore& store_;
+  const std::function<bool()> database_up_;
 };
 
 }  // namespace kompas::caserecord

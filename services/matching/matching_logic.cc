@@ -94,11 +94,6 @@ std::string WageNote(const cv1::Occupation& o, absl::string_view which) {
                       w.index_estimated() ? " (index deels geschat)" : "");
 }
 
-struct Ranked {
-  const Evaluated* e = nullptr;
-  v1::Candidate candidate;
-};
-
 }  // namespace
 
 v1::ScoreWeights DefaultWeights() {
@@ -274,143 +269,160 @@ RoutePlan BuildRoutePlan(const v1::MatchProfile& p, const cv1::Occupation& c, bo
   return plan;
 }
 
+namespace {
+
+// What the ranking needs of a candidate; the answer message is built only for those returned.
+struct Light {
+  const Evaluated* e = nullptr;
+  v1::Score score;
+  std::int64_t wage = 0;
+  std::int64_t disposable = 0;
+  std::int64_t margin = 0;
+  std::vector<const Light*> demoted_below;  // candidates it was moved below, and why
+};
+
+v1::Score ScoreOf(const Evaluated& e, const v1::ScoreWeights& weights, std::int64_t margin,
+                  std::int64_t required) {
+  v1::Score s;
+  const cv1::RegionalDemand* d = DemandOf(*e.occupation);
+  s.set_margin(MarginScore(margin, required));
+  s.set_demand(DemandScore(d != nullptr ? d->level() : cv1::DEMAND_LEVEL_UNSPECIFIED));
+  s.set_reachability(ReachabilityScore(e.plan));
+  s.set_cliff_risk(CliffScore(*e.money, e.wage.gross_hourly_wage().cents()));
+  const std::int64_t weight_sum =
+      weights.margin() + weights.demand() + weights.reachability() + weights.cliff_risk();
+  s.set_total(static_cast<std::int32_t>(
+      (static_cast<std::int64_t>(weights.margin()) * s.margin() +
+       static_cast<std::int64_t>(weights.demand()) * s.demand() +
+       static_cast<std::int64_t>(weights.reachability()) * s.reachability() +
+       static_cast<std::int64_t>(weights.cliff_risk()) * s.cliff_risk() + weight_sum / 2) /
+      weight_sum));
+  return s;
+}
+
+void FillCandidate(const v1::MatchProfile& p, const Evaluated& e, const v1::Score& score,
+                   std::int64_t required, const std::string& region_name, const std::string& hours,
+                   v1::Candidate& c) {
+  const cv1::Occupation& o = *e.occupation;
+  const bv1::IncomeCalculation& calc = e.money->calculation();
+  c.set_occupation(absl::StrCat("occupations/", o.brc_code()));
+  c.set_title(o.title());
+  *c.mutable_wage() = e.wage;
+  c.set_minutes_per_week(p.available_minutes_per_week());
+  c.mutable_disposable_income()->set_cents(calc.disposable_income().cents());
+  c.mutable_margin()->set_cents(calc.disposable_income().cents() - required);
+  c.set_lonend(calc.disposable_income().cents() >= required);
+  const cv1::RegionalDemand* d = DemandOf(o);
+  c.set_demand(d != nullptr ? d->level() : cv1::DEMAND_LEVEL_UNSPECIFIED);
+  c.set_demand_sample(d != nullptr && d->sample());
+  c.set_required_education_level(o.education().level());
+  c.set_reachable_now(o.education().level() == cv1::EDUCATION_LEVEL_UNSPECIFIED ||
+                      p.education_level() >= o.education().level());
+  if (e.money->has_next_cliff()) *c.mutable_next_cliff() = e.money->next_cliff();
+  *c.mutable_score() = score;
+
+  // Reasons, in the order a mentor would say them.
+  c.add_reasons(absl::StrCat(
+      "Bij ", hours, " uur per week tegen ", FormatEuro(e.wage.gross_hourly_wage().cents()),
+      " bruto per uur houdt het huishouden ", FormatEuro(calc.disposable_income().cents()),
+      " per maand over: ",
+      c.lonend() ? absl::StrCat(FormatEuro(c.margin().cents()), " meer dan nodig.")
+                 : absl::StrCat(FormatEuro(-c.margin().cents()), " te weinig.")));
+  c.add_reasons(absl::StrCat("De vraag naar ", o.title(), " in ", region_name, " is ",
+                             DemandText(c.demand()),
+                             c.demand_sample() ? " (voorbeeldcijfers, geen UWV-gegevens)." : "."));
+  if (c.reachable_now()) {
+    c.add_reasons("Je opleidingsniveau is voldoende om hier te beginnen.");
+  } else if (!e.plan.reachable) {
+    const cv1::Training* t = ShortestTraining(o, o.education().level());
+    c.add_reasons(t == nullptr ? "Hiervoor is een hoger opleidingsniveau nodig en er is geen "
+                                 "opleidingsroute bekend."
+                               : absl::StrCat("Hiervoor is ", t->description(), " nodig (",
+                                              t->typical_months(),
+                                              " maanden): langer dan je nu wilt leren."));
+  } else {
+    const cv1::Training* t = e.plan.steps.empty() ? nullptr : e.plan.steps.front().training;
+    if (t != nullptr) {
+      c.add_reasons(absl::StrCat("Hiervoor is ", t->description(), " nodig (", t->typical_months(),
+                                 " maanden", t->paid() ? ", met salaris" : "", ")."));
+    }
+  }
+  if (c.has_next_cliff()) {
+    const bv1::Cliff& cliff = c.next_cliff();
+    c.add_reasons(
+        absl::StrCat("Let op: boven ", FormatEuro(cliff.before().gross_hourly_wage().cents()),
+                     " bruto per uur daalt wat je overhoudt met ", FormatEuro(cliff.drop().cents()),
+                     " per maand (", cliff.explanation(), ")"));
+  }
+  // The route, when there is one.
+  if (e.plan.needed && !e.plan.steps.empty()) {
+    v1::Route* route = c.mutable_route();
+    route->set_projection_months(kProjectionMonths);
+    for (std::size_t i = 0; i < e.plan.steps.size() && i < e.route_money.size(); ++i) {
+      const PlannedStep& ps = e.plan.steps[i];
+      const bv1::IncomeCalculation& m = e.route_money[i]->calculation();
+      v1::RouteStep* step = route->add_steps();
+      step->set_occupation(ps.occupation);
+      step->set_title(ps.title);
+      if (ps.training != nullptr) *step->mutable_training() = *ps.training;
+      step->set_start_month(ps.start_month);
+      step->set_qualified_month(ps.qualified_month);
+      *step->mutable_wage() = ps.wage;
+      step->mutable_disposable_income()->set_cents(m.disposable_income().cents());
+      step->mutable_margin()->set_cents(m.disposable_income().cents() - required);
+      step->set_lonend(m.disposable_income().cents() >= required);
+      if (step->lonend() && !route->lonend_within_projection()) {
+        route->set_lonend_within_projection(true);
+        route->set_lonend_month(ps.qualified_month);
+      }
+    }
+    c.add_reasons(route->lonend_within_projection()
+                      ? absl::StrCat("Route: lonend vanaf maand ", route->lonend_month(), " (",
+                                     route->steps(route->steps_size() - 1).title(), ").")
+                      : absl::StrCat("Route: binnen ", kProjectionMonths / 12,
+                                     " jaar nog niet lonend met deze stappen."));
+  }
+}
+
+}  // namespace
+
 void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& evaluated,
                     std::int64_t required, const std::string& region_name,
                     v1::MatchResult& result) {
   const v1::ScoreWeights weights = p.has_weights() ? p.weights() : DefaultWeights();
   *result.mutable_weights() = weights;
-  const std::int64_t weight_sum =
-      weights.margin() + weights.demand() + weights.reachability() + weights.cliff_risk();
-  const std::string hours = Hours(p.available_minutes_per_week());
-  std::vector<Ranked> ranked;
-  ranked.reserve(evaluated.size());
-  for (const Evaluated& e : evaluated) {
-    const cv1::Occupation& o = *e.occupation;
-    const bv1::IncomeCalculation& calc = e.money->calculation();
-    Ranked r;
-    r.e = &e;
-    v1::Candidate& c = r.candidate;
-    c.set_occupation(absl::StrCat("occupations/", o.brc_code()));
-    c.set_title(o.title());
-    *c.mutable_wage() = e.wage;
-    c.set_minutes_per_week(p.available_minutes_per_week());
-    c.mutable_disposable_income()->set_cents(calc.disposable_income().cents());
-    c.mutable_margin()->set_cents(calc.disposable_income().cents() - required);
-    c.set_lonend(calc.disposable_income().cents() >= required);
-    const cv1::RegionalDemand* d = DemandOf(o);
-    c.set_demand(d != nullptr ? d->level() : cv1::DEMAND_LEVEL_UNSPECIFIED);
-    c.set_demand_sample(d != nullptr && d->sample());
-    c.set_required_education_level(o.education().level());
-    c.set_reachable_now(o.education().level() == cv1::EDUCATION_LEVEL_UNSPECIFIED ||
-                        p.education_level() >= o.education().level());
-    if (e.money->has_next_cliff()) *c.mutable_next_cliff() = e.money->next_cliff();
-    v1::Score* s = c.mutable_score();
-    s->set_margin(MarginScore(c.margin().cents(), required));
-    s->set_demand(DemandScore(c.demand()));
-    s->set_reachability(ReachabilityScore(e.plan));
-    s->set_cliff_risk(CliffScore(*e.money, e.wage.gross_hourly_wage().cents()));
-    s->set_total(static_cast<std::int32_t>(
-        (static_cast<std::int64_t>(weights.margin()) * s->margin() +
-         static_cast<std::int64_t>(weights.demand()) * s->demand() +
-         static_cast<std::int64_t>(weights.reachability()) * s->reachability() +
-         static_cast<std::int64_t>(weights.cliff_risk()) * s->cliff_risk() + weight_sum / 2) /
-        weight_sum));
-
-    // Reasons, in the order a mentor would say them.
-    c.add_reasons(absl::StrCat(
-        "Bij ", hours, " uur per week tegen ", FormatEuro(e.wage.gross_hourly_wage().cents()),
-        " bruto per uur houdt het huishouden ", FormatEuro(calc.disposable_income().cents()),
-        " per maand over: ",
-        c.lonend() ? absl::StrCat(FormatEuro(c.margin().cents()), " meer dan nodig.")
-                   : absl::StrCat(FormatEuro(-c.margin().cents()), " te weinig.")));
-    c.add_reasons(absl::StrCat(
-        "De vraag naar ", o.title(), " in ", region_name, " is ", DemandText(c.demand()),
-        c.demand_sample() ? " (voorbeeldcijfers, geen UWV-gegevens)." : "."));
-    if (c.reachable_now()) {
-      c.add_reasons("Je opleidingsniveau is voldoende om hier te beginnen.");
-    } else if (!e.plan.reachable) {
-      const cv1::Training* t = ShortestTraining(o, o.education().level());
-      c.add_reasons(t == nullptr ? "Hiervoor is een hoger opleidingsniveau nodig en er is geen "
-                                   "opleidingsroute bekend."
-                                 : absl::StrCat("Hiervoor is ", t->description(), " nodig (",
-                                                t->typical_months(),
-                                                " maanden): langer dan je nu wilt leren."));
-    } else {
-      const cv1::Training* t = e.plan.steps.empty() ? nullptr : e.plan.steps.front().training;
-      if (t != nullptr) {
-        c.add_reasons(absl::StrCat("Hiervoor is ", t->description(), " nodig (",
-                                   t->typical_months(), " maanden",
-                                   t->paid() ? ", met salaris" : "", ")."));
-      }
-    }
-    if (c.has_next_cliff()) {
-      const bv1::Cliff& cliff = c.next_cliff();
-      c.add_reasons(
-          absl::StrCat("Let op: boven ", FormatEuro(cliff.before().gross_hourly_wage().cents()),
-                       " bruto per uur daalt wat je overhoudt met ",
-                       FormatEuro(cliff.drop().cents()), " per maand (", cliff.explanation(), ")"));
-    }
-    // The route, when there is one.
-    if (e.plan.needed && !e.plan.steps.empty()) {
-      v1::Route* route = c.mutable_route();
-      route->set_projection_months(kProjectionMonths);
-      for (std::size_t i = 0; i < e.plan.steps.size() && i < e.route_money.size(); ++i) {
-        const PlannedStep& ps = e.plan.steps[i];
-        const bv1::IncomeCalculation& m = e.route_money[i]->calculation();
-        v1::RouteStep* step = route->add_steps();
-        step->set_occupation(ps.occupation);
-        step->set_title(ps.title);
-        if (ps.training != nullptr) *step->mutable_training() = *ps.training;
-        step->set_start_month(ps.start_month);
-        step->set_qualified_month(ps.qualified_month);
-        *step->mutable_wage() = ps.wage;
-        step->mutable_disposable_income()->set_cents(m.disposable_income().cents());
-        step->mutable_margin()->set_cents(m.disposable_income().cents() - required);
-        step->set_lonend(m.disposable_income().cents() >= required);
-        if (step->lonend() && !route->lonend_within_projection()) {
-          route->set_lonend_within_projection(true);
-          route->set_lonend_month(ps.qualified_month);
-        }
-      }
-      c.add_reasons(route->lonend_within_projection()
-                        ? absl::StrCat("Route: lonend vanaf maand ", route->lonend_month(), " (",
-                                       route->steps(route->steps_size() - 1).title(), ").")
-                        : absl::StrCat("Route: binnen ", kProjectionMonths / 12,
-                                       " jaar nog niet lonend met deze stappen."));
-    }
-    ranked.push_back(std::move(r));
+  std::vector<Light> lights(evaluated.size());
+  for (std::size_t i = 0; i < evaluated.size(); ++i) {
+    Light& l = lights[i];
+    l.e = &evaluated[i];
+    l.wage = l.e->wage.gross_hourly_wage().cents();
+    l.disposable = l.e->money->calculation().disposable_income().cents();
+    l.margin = l.disposable - required;
+    l.score = ScoreOf(*l.e, weights, l.margin, required);
   }
+  std::vector<Light*> ranked;
+  ranked.reserve(lights.size());
+  for (Light& l : lights) ranked.push_back(&l);
   // Occupations the job seeker can reach (now, or by a training within their maximum) first.
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    const v1::Candidate& x = a.candidate;
-    const v1::Candidate& y = b.candidate;
-    if (a.e->plan.reachable != b.e->plan.reachable) return a.e->plan.reachable;
-    if (x.score().total() != y.score().total()) return x.score().total() > y.score().total();
-    if (x.margin().cents() != y.margin().cents()) return x.margin().cents() > y.margin().cents();
-    return x.occupation() < y.occupation();
+  std::sort(ranked.begin(), ranked.end(), [](const Light* a, const Light* b) {
+    if (a->e->plan.reachable != b->e->plan.reachable) return a->e->plan.reachable;
+    if (a->score.total() != b->score.total()) return a->score.total() > b->score.total();
+    if (a->margin != b->margin) return a->margin > b->margin;
+    return a->e->occupation->brc_code() < b->e->occupation->brc_code();
   });
-  // No candidate above one that pays less gross per hour but leaves more net (a strict partial
-  // order, so this ends): move the better one up, and say why.
-  const auto pays_more_leaves_less = [](const v1::Candidate& a, const v1::Candidate& b) {
-    return a.wage().gross_hourly_wage().cents() > b.wage().gross_hourly_wage().cents() &&
-           a.disposable_income().cents() < b.disposable_income().cents();
-  };
+  // No candidate above one (in its group) that pays less gross per hour but leaves more net (a
+  // strict partial order, so this ends): move the better one up, and say why.
   for (bool moved = true; moved;) {
     moved = false;
     for (std::size_t i = 0; i < ranked.size() && !moved; ++i) {
       for (std::size_t j = i + 1; j < ranked.size() && !moved; ++j) {
-        if (ranked[i].e->plan.reachable != ranked[j].e->plan.reachable ||
-            !pays_more_leaves_less(ranked[i].candidate, ranked[j].candidate)) {
+        Light& lower = *ranked[i];
+        const Light& better = *ranked[j];
+        if (lower.e->plan.reachable != better.e->plan.reachable ||
+            !(lower.wage > better.wage && lower.disposable < better.disposable)) {
           continue;
         }
-        v1::Candidate& lower = ranked[i].candidate;
-        const v1::Candidate& better = ranked[j].candidate;
-        lower.add_reasons(absl::StrCat(
-            lower.title(), " betaalt bruto meer per uur dan ", better.title(),
-            ", maar het huishouden houdt netto ",
-            FormatEuro(better.disposable_income().cents() - lower.disposable_income().cents()),
-            " per maand minder over (toeslagen of regelingen vallen weg); daarom staat het "
-            "lager."));
+        lower.demoted_below.push_back(&better);
         std::rotate(ranked.begin() + static_cast<std::ptrdiff_t>(i),
                     ranked.begin() + static_cast<std::ptrdiff_t>(j),
                     ranked.begin() + static_cast<std::ptrdiff_t>(j) + 1);
@@ -418,11 +430,20 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
       }
     }
   }
+  const std::string hours = Hours(p.available_minutes_per_week());
   const int limit = p.max_candidates() == 0 ? kDefaultMaxCandidates : p.max_candidates();
   for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < limit; ++i) {
+    const Light& l = *ranked[i];
     v1::Candidate* c = result.add_candidates();
-    *c = std::move(ranked[i].candidate);
+    FillCandidate(p, *l.e, l.score, required, region_name, hours, *c);
     c->set_rank(static_cast<std::int32_t>(i) + 1);
+    for (const Light* better : l.demoted_below) {
+      c->add_reasons(absl::StrCat(
+          l.e->occupation->title(), " betaalt bruto meer per uur dan ",
+          better->e->occupation->title(), ", maar het huishouden houdt netto ",
+          FormatEuro(better->disposable - l.disposable),
+          " per maand minder over (toeslagen of regelingen vallen weg); daarom staat het lager."));
+    }
   }
 }
 

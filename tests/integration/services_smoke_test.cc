@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+
 #include "tests/integration/reflection_client.h"
 #include "tests/integration/service_process.h"
 
@@ -18,8 +20,9 @@ struct Binary {
   const char* service;
 };
 
-// The data files a service needs, from the source tree.
-std::vector<std::string> DataArgs(const std::string& name) {
+// The data files a service needs, from the source tree (caserecord: a SQLite file and key
+// files in the test's temp dir).
+std::vector<std::string> DataArgs(const std::string& name, const std::string& dir) {
   const std::string data = std::string(KOMPAS_SOURCE_DIR) + "/data";
   if (name == "budget") {
     return {"--rules_dir=" + data + "/rules/nl",
@@ -28,6 +31,15 @@ std::vector<std::string> DataArgs(const std::string& name) {
             "--municipal_dir=" + data + "/municipal"};
   }
   if (name == "catalog") return {"--catalog_dirs=" + data + "/jobs," + data + "/regions"};
+  // Matching needs its downstreams' addresses, not the downstreams themselves, to start.
+  if (name == "matching") return {"--budget_address=127.0.0.1:1", "--catalog_address=127.0.0.1:1"};
+  if (name == "caserecord") {
+    std::ofstream(dir + "/deployment.key") << std::string(64, 'a') << "\n";
+    std::ofstream(dir + "/bsn.key") << std::string(64, 'b') << "\n";
+    return {"--database=sqlite:" + dir + "/caserecord.db",
+            "--deployment_key_file=" + dir + "/deployment.key",
+            "--bsn_secret_file=" + dir + "/bsn.key"};
+  }
   return {};
 }
 
@@ -43,7 +55,7 @@ TEST_P(ServiceSmokeTest, StartsServesReflectsAndDrains) {
       std::string(KOMPAS_BIN_DIR) + "/services/" + GetParam().name + "/kompas-" + GetParam().name;
   options.tokens_file = tokens.path();
   options.output_path = *dir + "/service.log";
-  options.args = DataArgs(GetParam().name);
+  options.args = DataArgs(GetParam().name, *dir);
   absl::StatusOr<std::unique_ptr<ServiceProcess>> server = ServiceProcess::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
 

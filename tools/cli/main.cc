@@ -16,6 +16,8 @@
 #include "tools/cli/curve.h"
 #include "tools/cli/health.h"
 #include "tools/cli/income.h"
+#include "tools/cli/match.h"
+#include "tools/cli/participant.h"
 #include "tools/cli/stack_file.h"
 
 ABSL_FLAG(std::string, stack_file, ".stack/stack.json",
@@ -32,6 +34,9 @@ ABSL_FLAG(std::string, household, "",
 ABSL_FLAG(std::string, svg, "", "curve: also write the chart as an SVG file here");
 ABSL_FLAG(double, wage, 0, "curve: the gross hourly wage in euros (default: the minimum wage)");
 ABSL_FLAG(int, hours, 32, "wage: the hours per week at which to find the wage that pays");
+ABSL_FLAG(std::string, actor, "",
+          "participant: your pseudonymous mentor id, sent as x-kompas-actor (the mentor of the "
+          "participants you create; in the access log)");
 ABSL_FLAG(std::string, situations, "0,24@wml,36@wml,24@1.3wml,36@1.3wml",
           "income: work situations of adult 1, hours@wage: wage in euros (19.12) or a multiple "
           "of the minimum wage in force (wml, 1.3wml); 0 = no work");
@@ -41,6 +46,10 @@ ABSL_FLAG(std::string, min_demand, "",
           "jobs: the lowest demand: zeer_ruim, ruim, gemiddeld, krap, zeer_krap (default any)");
 ABSL_FLAG(std::string, query, "", "jobs: words in the occupation's title");
 ABSL_FLAG(int, limit, 15, "jobs: how many occupations to show");
+ABSL_FLAG(int, education, 2,
+          "match: the job seeker's highest completed NLQF level (1..8; 0 = none)");
+ABSL_FLAG(int, max_training_months, 24, "match: the longest training the job seeker would take");
+ABSL_FLAG(int, candidates, 12, "match: how many occupations to show");
 ABSL_FLAG(bool, validate_only, false, "catalog import: only check the files, change nothing");
 
 namespace {
@@ -59,6 +68,15 @@ constexpr char kUsage[] =
     "           --household=FILE.json [--wage=14.71] [--svg=chart.svg]\n"
     "  wage     the gross hourly wage from which work pays at --hours (default 32):\n"
     "           --household=FILE.json [--hours=32]\n"
+    "  participant  a mentor's day in the case record (key=value arguments; --actor=ID):\n"
+    "           create gemeente=GM0014 intake=2026-03-02 [name=… bsn=…] | list [mentor=…] |\n"
+    "           show NAME | assess NAME date=… family=N wellbeing=N education=N finance=N\n"
+    "           employment=N | goal NAME pillar=… title=… by=… | step GOAL title=… by=… |\n"
+    "           done GOAL step=ID | session NAME date=… minutes=N [pillars=…] [notes=…] |\n"
+    "           timeline NAME\n"
+    "  match    the Career Compass: in-demand jobs in the household's region, what each leaves\n"
+    "           it per month, and the route to lonend: --household=FILE.json [--hours=32]\n"
+    "           [--education=2] [--max-training-months=24] [--svg=compass.svg]\n"
     "  jobs     the occupations most in demand in a gemeente's labour-market region:\n"
     "           --gemeente=Maastricht [--max-level=3] [--min-demand=krap] [--query=zorg]\n"
     "  catalog  import DIR... [--validate-only]: load a complete set of catalogue files\n"
@@ -115,8 +133,17 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (command == "participant") {
+    kompas::cli::ParticipantOptions options;
+    options.timeout = absl::GetFlag(FLAGS_timeout);
+    options.json = absl::GetFlag(FLAGS_json);
+    options.actor = absl::GetFlag(FLAGS_actor);
+    return kompas::cli::RunParticipant(*stack,
+                                       std::vector<std::string>(args.begin() + 2, args.end()),
+                                       options, std::cout, std::cerr);
+  }
   kompas::type::v1::Household household;
-  if (command == "income" || command == "curve" || command == "wage") {
+  if (command == "income" || command == "curve" || command == "wage" || command == "match") {
     const std::string path = absl::GetFlag(FLAGS_household);
     if (path.empty()) {
       std::cerr << "kompas " << command << ": --household=FILE.json is required (see examples/)\n";
@@ -191,6 +218,38 @@ int main(int argc, char** argv) {
     }
     std::cout << (absl::GetFlag(FLAGS_json) ? kompas::cli::FormatIncomeJson(*report)
                                             : kompas::cli::FormatIncomeTable(*report));
+    return 0;
+  }
+  if (command == "match") {
+    kompas::cli::MatchQuery query;
+    query.hours = absl::GetFlag(FLAGS_hours);
+    query.education_nlqf = absl::GetFlag(FLAGS_education);
+    query.max_training_months = absl::GetFlag(FLAGS_max_training_months);
+    query.candidates = absl::GetFlag(FLAGS_candidates);
+    absl::StatusOr<kompas::matching::v1::MatchResult> result = kompas::cli::RunMatch(
+        *stack, household, query, absl::GetFlag(FLAGS_timeout) + absl::Seconds(2));
+    if (!result.ok()) {
+      std::cerr << "kompas match: " << result.status().message() << "\n";
+      return result.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    if (absl::GetFlag(FLAGS_json)) {
+      std::string json;
+      google::protobuf::util::JsonPrintOptions options;
+      options.add_whitespace = true;
+      (void)google::protobuf::util::MessageToJsonString(*result, &json, options);
+      std::cout << json;
+      return 0;
+    }
+    std::cout << kompas::cli::FormatMatchTable(*result);
+    if (!absl::GetFlag(FLAGS_svg).empty()) {
+      std::ofstream svg(absl::GetFlag(FLAGS_svg));
+      svg << kompas::cli::MatchSvg(*result);
+      if (!svg) {
+        std::cerr << "kompas match: cannot write " << absl::GetFlag(FLAGS_svg) << "\n";
+        return 1;
+      }
+      std::cout << "Grafiek: " << absl::GetFlag(FLAGS_svg) << "\n";
+    }
     return 0;
   }
   if (command == "jobs") {

@@ -105,7 +105,8 @@ class ScenarioRegistry {
 // Every scenario kompas-load knows (scenarios.cc).
 ScenarioRegistry BuiltinScenarios();
 
-// A scenario that sends the same unary request over and over with the callback API.
+// A scenario that sends a unary request over and over with the callback API: the same one, or
+// each of a list in turn (e.g. many distinct households, so that caches mostly miss).
 // `invoke` starts the RPC on a stub: stub.async()->Method(ctx, req, resp, std::move(done)).
 template <typename Service, typename Request, typename Response>
 class UnaryScenario final : public Scenario {
@@ -116,7 +117,10 @@ class UnaryScenario final : public Scenario {
                          Response* response, std::function<void(grpc::Status)> done)>;
 
   UnaryScenario(ScenarioParams params, Request request, Invoke invoke)
-      : params_(std::move(params)), request_(std::move(request)), invoke_(std::move(invoke)) {
+      : UnaryScenario(std::move(params), std::vector<Request>{std::move(request)},
+                      std::move(invoke)) {}
+  UnaryScenario(ScenarioParams params, std::vector<Request> requests, Invoke invoke)
+      : params_(std::move(params)), requests_(std::move(requests)), invoke_(std::move(invoke)) {
     for (const std::shared_ptr<grpc::Channel>& channel : params_.channels) {
       stubs_.push_back(Service::NewStub(channel));
     }
@@ -125,10 +129,10 @@ class UnaryScenario final : public Scenario {
   void StartCall(CallDone done) override {
     auto* call = new Call;
     PrepareContext(call->context, params_);
-    const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed) % stubs_.size();
-    // The request is shared by all calls: gRPC only reads it.
-    invoke_(*stubs_[i], &call->context, &request_, &call->response,
-            [call, done = std::move(done)](grpc::Status status) {
+    const std::size_t n = next_.fetch_add(1, std::memory_order_relaxed);
+    // The requests are shared by all calls: gRPC only reads them.
+    invoke_(*stubs_[n % stubs_.size()], &call->context, &requests_[n % requests_.size()],
+            &call->response, [call, done = std::move(done)](grpc::Status status) {
               // First release the call: its ClientContext holds a reference to the channel,
               // and once the last `done` has run the runner returns and the channels go. The
               // last channel reference must not be dropped here, on a gRPC callback thread
@@ -145,7 +149,7 @@ class UnaryScenario final : public Scenario {
   };
 
   const ScenarioParams params_;
-  const Request request_;
+  const std::vector<Request> requests_;  // never empty
   const Invoke invoke_;
   std::vector<std::unique_ptr<Stub>> stubs_;
   std::atomic<std::size_t> next_{0};

@@ -4,7 +4,9 @@
 #include <cstdlib>
 
 #include "tools/load/budget_scenarios.h"
+#include "tools/load/caserecord_scenarios.h"
 #include "tools/load/echo.h"
+#include "tools/load/matching_scenarios.h"
 #include "tools/load/scenario.h"
 
 namespace kompas::load {
@@ -25,6 +27,8 @@ ScenarioRegistry BuiltinScenarios() {
   ScenarioRegistry registry;
   MustAdd(AddEchoScenario(registry));
   MustAdd(AddBudgetScenarios(registry));
+  MustAdd(AddCaseRecordScenarios(registry));
+  MustAdd(AddMatchingScenarios(registry));
   return registry;
 }
 

@@ -385,7 +385,7 @@ class SqlCaseStore final : public CaseStore {
     if (p.mentor.empty()) p.mentor = ctx.actor;
     if (p.state == ParticipantState::kUnspecified) p.state = ParticipantState::kActive;
     if (absl::Status s = ValidateParticipant(p); !s.ok()) return done(s);
-    const absl::Time now = options_.now();
+    const absl::Time now = StoredNow();
     p.id = NewId();
     p.create_time = p.update_time = now;
     p.etag = "1";
@@ -559,7 +559,7 @@ class SqlCaseStore final : public CaseStore {
     }
     input.bsn.clear();
     const std::string id = input.id;
-    const absl::Time now = options_.now();
+    const absl::Time now = StoredNow();
     Write<Participant>(
         ctx, id, absl::StrCat("participants/", id),
         [this, tenant = ctx.tenant, input = std::move(input), mask = std::move(mask),
@@ -621,7 +621,7 @@ class SqlCaseStore final : public CaseStore {
   void EraseParticipant(const CallContext& ctx, std::string id, std::string etag,
                         Done<EraseResult> done) override {
     if (absl::Status s = CheckContext(ctx); !s.ok()) return done(s);
-    const absl::Time now = options_.now();
+    const absl::Time now = StoredNow();
     Write<EraseResult>(
         ctx, id, absl::StrCat("participants/", id),
         [tenant = ctx.tenant, id, etag, now](SqlConnection& c) -> absl::StatusOr<EraseResult> {
@@ -968,6 +968,10 @@ class SqlCaseStore final : public CaseStore {
   }
 
  private:
+  // Now, at the precision the database keeps (microseconds), so that what a write returns is
+  // exactly what a later read returns.
+  absl::Time StoredNow() const { return FromMicros(Micros(options_.now())); }
+
   template <typename T>
   static absl::Status Assign(absl::StatusOr<T> value, T* out) {
     if (!value.ok()) return value.status();
@@ -992,7 +996,7 @@ class SqlCaseStore final : public CaseStore {
   void CreateRecord(const CallContext& ctx, std::string pid, T record, Done<T> done) {
     using Traits = RecordTraits<T>;
     if (absl::Status s = CheckContext(ctx); !s.ok()) return done(s);
-    const absl::Time now = options_.now();
+    const absl::Time now = StoredNow();
     if (absl::Status s = Traits::Validate(record, Date::FromTime(now)); !s.ok()) return done(s);
     record.id = NewId();
     record.participant_id = pid;
@@ -1122,7 +1126,7 @@ class SqlCaseStore final : public CaseStore {
                     std::function<absl::Status(T&, const T&)> merge, Done<T> done) {
     using Traits = RecordTraits<T>;
     if (absl::Status s = CheckContext(ctx); !s.ok()) return done(s);
-    const absl::Time now = options_.now();
+    const absl::Time now = StoredNow();
     const std::string resource = RecordResource(pid, Traits::kCollection, input.id);
     Write<T>(
         ctx, pid, resource,

@@ -320,6 +320,28 @@ TEST_P(StoreTest, ParticipantLifecycle) {
   }
 }
 
+TEST_P(StoreTest, WhatAWriteReturnsIsWhatAReadReturns) {
+  // A clock finer than the database keeps (nanoseconds): the times a create or update answers
+  // must be the stored ones, not the clock's.
+  StoreOptions options = Options();
+  options.now = [] { return absl::FromUnixNanos(1'780'000'000'123'456'789); };
+  Reopen(options);
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> created = Create(a, NewParticipant());
+  ASSERT_TRUE(created.ok()) << created.status();
+  absl::StatusOr<Participant> got = Get(a, created->id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->create_time, created->create_time);
+  EXPECT_EQ(got->update_time, created->update_time);
+  absl::StatusOr<Session> session = AddSession(a, created->id, NewSession(Date{2025, 5, 1}, "n"));
+  ASSERT_TRUE(session.ok()) << session.status();
+  absl::StatusOr<Session> got_session =
+      Await<Session>([&](auto done) { store().GetSession(a, created->id, session->id, done); });
+  ASSERT_TRUE(got_session.ok()) << got_session.status();
+  EXPECT_EQ(got_session->create_time, session->create_time);
+  EXPECT_EQ(got_session->update_time, session->update_time);
+}
+
 TEST_P(StoreTest, CrossTenantEverythingIsNotFound) {
   const CallContext a = Tenant("org-a");
   const CallContext b = Tenant("org-b");
