@@ -9,6 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
+#include <thread>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -365,6 +369,87 @@ TEST_F(MatchingIntegrationTest, MatchBatchRefusesARequestWithDuplicateIds) {
   grpc::Status s = reader->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("profiles[1].profile_id"));
+}
+
+// Redis killed and restarted while Matches run from four threads: no call fails, and every
+// answer equals the one computed before (Redis is only a cache).
+TEST_F(MatchingIntegrationTest, RedisKilledAndRestartedDuringLoadChangesNothing) {
+  std::vector<mv1::MatchProfile> profiles;
+  std::vector<std::string> expected;
+  for (int hours : {12, 20, 28, 36}) {
+    profiles.push_back(Profile(hours));
+    mv1::MatchResponse resp;
+    ASSERT_TRUE(Match(profiles.back(), &resp).ok());
+    expected.push_back(resp.result().SerializeAsString());
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> calls{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> different{0};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < profiles.size(); ++t) {
+    threads.emplace_back([&, t] {
+      while (!stop.load()) {
+        mv1::MatchResponse resp;
+        grpc::Status s = Match(profiles[t], &resp);
+        ++calls;
+        if (!s.ok()) {
+          ++failed;
+        } else if (resp.result().SerializeAsString() != expected[t]) {
+          ++different;
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  ASSERT_TRUE(redis_->Kill().ok());
+  absl::SleepFor(absl::Milliseconds(700));
+  ASSERT_TRUE(redis_->Restart().ok());
+  absl::SleepFor(absl::Milliseconds(700));
+  stop = true;
+  for (std::thread& t : threads) t.join();
+  EXPECT_GT(calls.load(), 20);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(different.load(), 0);
+}
+
+// Budget killed while Matches run: every call ends within its deadline, those after the kill as
+// UNAVAILABLE naming budget (never a hang); once budget is back, calls succeed by themselves.
+TEST_F(MatchingIntegrationTest, BudgetKilledDuringLoadNeverHangsAndRecovers) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> unavailable{0};
+  std::atomic<int> other{0};
+  std::atomic<int> slow{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      while (!stop.load()) {
+        mv1::MatchResponse resp;
+        const absl::Time start = absl::Now();
+        grpc::Status s = Match(Profile(16 + 4 * t), &resp, absl::Seconds(3));
+        if (absl::Now() - start > absl::Seconds(3) + absl::Milliseconds(500)) ++slow;
+        if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+          if (absl::StrContains(s.error_message(), "budget")) ++unavailable;
+        } else if (!s.ok()) {
+          ++other;
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  ASSERT_TRUE(budget_->process().Signal(SIGKILL).ok());
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(*matching_->Health("kompas.matching.v1.MatchingService"), HealthCheckResponse::SERVING);
+  budget_.reset();
+  StartBudget();
+  absl::SleepFor(absl::Seconds(2));
+  stop = true;
+  for (std::thread& t : threads) t.join();
+  EXPECT_GT(unavailable.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(slow.load(), 0);
+  mv1::MatchResponse after;
+  EXPECT_TRUE(Match(Profile(20), &after).ok());
 }
 
 }  // namespace
