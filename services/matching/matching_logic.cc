@@ -358,6 +358,7 @@ void FillCandidate(const v1::MatchProfile& p, const Evaluated& e, const v1::Scor
   if (e.plan.needed && !e.plan.steps.empty()) {
     v1::Route* route = c.mutable_route();
     route->set_projection_months(kProjectionMonths);
+    std::string lonend_at;  // the step from which the household is lonend
     for (std::size_t i = 0; i < e.plan.steps.size() && i < e.route_money.size(); ++i) {
       const PlannedStep& ps = e.plan.steps[i];
       const bv1::IncomeCalculation& m = e.route_money[i]->calculation();
@@ -374,11 +375,12 @@ void FillCandidate(const v1::MatchProfile& p, const Evaluated& e, const v1::Scor
       if (step->lonend() && !route->lonend_within_projection()) {
         route->set_lonend_within_projection(true);
         route->set_lonend_month(ps.qualified_month);
+        lonend_at = ps.title;
       }
     }
     c.add_reasons(route->lonend_within_projection()
                       ? absl::StrCat("Route: lonend vanaf maand ", route->lonend_month(), " (",
-                                     route->steps(route->steps_size() - 1).title(), ").")
+                                     lonend_at, ").")
                       : absl::StrCat("Route: binnen ", kProjectionMonths / 12,
                                      " jaar nog niet lonend met deze stappen."));
   }

@@ -104,7 +104,7 @@ std::string FormatMatchTable(const mv1::MatchResult& r) {
 std::string MatchSvg(const mv1::MatchResult& r) {
   constexpr double kW = 900, kLeft = 330, kRight = 40, kTop = 50, kRow = 26;
   const int n = r.candidates_size();
-  const double height = kTop + kRow * std::max(n, 1) + 50;
+  const double height = kTop + kRow * (n + 1) + 50;
   double max_value = static_cast<double>(r.required_budget().cents());
   for (const mv1::Candidate& c : r.candidates()) {
     max_value = std::max(max_value, static_cast<double>(c.disposable_income().cents()));
@@ -117,9 +117,19 @@ std::string MatchSvg(const mv1::MatchResult& r) {
       "fill=\"white\"/>\n<text x=\"20\" y=\"28\" font-size=\"17\" font-weight=\"bold\">"
       "Carrièrekompas: wat elk beroep het huishouden per maand laat</text>\n",
       kW, height);
+  // The current situation first, in grey.
+  absl::StrAppend(
+      &svg, absl::StrFormat(
+                "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">Nu</text>\n"
+                "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"#bdbdbd\"/>\n"
+                "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+                kLeft - 8, kTop + 14, kLeft, kTop,
+                x(static_cast<double>(r.current_disposable_income().cents())) - kLeft,
+                x(static_cast<double>(r.current_disposable_income().cents())) + 4, kTop + 14,
+                Xml(FormatEuro(r.current_disposable_income().cents()))));
   for (int i = 0; i < n; ++i) {
     const mv1::Candidate& c = r.candidates(i);
-    const double y = kTop + kRow * i;
+    const double y = kTop + kRow * (i + 1);
     absl::StrAppend(
         &svg,
         absl::StrFormat("<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%d. %s</text>\n"
