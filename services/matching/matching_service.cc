@@ -81,6 +81,7 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
     candidates_ = SelectCandidates(region_->found);
     const v1::MatchProfile& p = profile_;
     money_req_.set_include_next_cliff(true);
+    money_req_.set_omit_notices(true);
     *money_req_.mutable_household() = p.household();
     if (p.has_rule_date()) *money_req_.mutable_rule_date() = p.rule_date();
     *money_req_.mutable_parameter_overrides() = p.parameter_overrides();
@@ -188,6 +189,7 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
     }
     if (route_req_.scenarios_size() == 0) return Assemble();
     *route_req_.mutable_household() = profile_.household();
+    route_req_.set_omit_notices(true);
     if (profile_.has_rule_date()) *route_req_.mutable_rule_date() = profile_.rule_date();
     *route_req_.mutable_parameter_overrides() = profile_.parameter_overrides();
     deps_.budget->Call(

@@ -365,7 +365,11 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
       return absl::Status(result.status().code(),
                           absl::StrCat(field, ": ", result.status().message()));
     }
-    if (!req.include_lines()) AddSchemeNotices(scenario_household, *result);
+    if (req.omit_notices()) {
+      result->notices.clear();
+    } else if (!req.include_lines()) {
+      AddSchemeNotices(scenario_household, *result);
+    }
     v1::ScenarioResult* out = resp.add_results();
     out->set_scenario_id(req.scenarios(i).scenario_id());
     ToProto(*result, *ctx->selection.rules, required, *out->mutable_calculation());

@@ -519,6 +519,12 @@ TEST_F(MunicipalLogicTest, BatchWithoutLinesKeepsTheLocalNotices) {
     } else {
       EXPECT_TRUE(HasNotice(c, "LOCAL_SCHEMES_NOT_INCLUDED"));
     }
+    // A caller that ranks many scenarios can leave the notices out; the basis still tells.
+    req.set_omit_notices(true);
+    v1::CalculateIncomeBatchResponse bare;
+    ASSERT_TRUE(logic_->CalculateIncomeBatch(req, bare).ok());
+    EXPECT_EQ(bare.results(0).calculation().notices_size(), 0);
+    EXPECT_EQ(bare.basis().local_schemes().included(), gemeente == "GM0014");
   }
 }
 
