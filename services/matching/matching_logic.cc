@@ -6,12 +6,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/budget/income/engine.h"
+#include "services/catalog/labels.h"
 #include "services/common/validation.h"
 
 namespace kompas::matching {
 namespace {
 
 using ::kompas::budget::FormatEuro;
+using ::kompas::catalog::DemandText;
 
 absl::Status Invalid(std::string* field_path, const std::string& field, absl::string_view rule) {
   if (field_path != nullptr) *field_path = field;
@@ -21,23 +23,6 @@ absl::Status Invalid(std::string* field_path, const std::string& field, absl::st
 std::string Hours(std::int32_t minutes) {
   const std::int32_t tenths = (minutes * 10 + 30) / 60;
   return tenths % 10 == 0 ? absl::StrCat(tenths / 10) : absl::StrCat(tenths / 10, ",", tenths % 10);
-}
-
-std::string DemandText(cv1::DemandLevel level) {
-  switch (level) {
-    case cv1::DEMAND_LEVEL_ZEER_RUIM:
-      return "zeer ruim";
-    case cv1::DEMAND_LEVEL_RUIM:
-      return "ruim";
-    case cv1::DEMAND_LEVEL_GEMIDDELD:
-      return "gemiddeld";
-    case cv1::DEMAND_LEVEL_KRAP:
-      return "krap";
-    case cv1::DEMAND_LEVEL_ZEER_KRAP:
-      return "zeer krap";
-    default:
-      return "onbekend";
-  }
 }
 
 std::int32_t DemandScore(cv1::DemandLevel level) {

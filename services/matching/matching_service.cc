@@ -19,7 +19,7 @@ namespace bv1 = ::kompas::budget::v1;
 
 constexpr MethodSpec kMatch{"kompas.matching.v1.MatchingService/Match", Scope::kCompass};
 constexpr MethodSpec kMatchBatch{"kompas.matching.v1.MatchingService/MatchBatch", Scope::kCompass};
-constexpr CallOptions kRead{.idempotent = true};
+const CallOptions kRead{.idempotent = true};  // std::string members: not constexpr in clang 14
 
 // "budget: household.adults[0].age: must be …" → "household.adults[0].age".
 std::string FieldOf(absl::string_view message) {

@@ -23,11 +23,8 @@ namespace tv1 = ::kompas::type::v1;
 
 const std::string kData = std::string(KOMPAS_SOURCE_DIR) + "/data";
 
-std::vector<std::string> DataArgs(const std::string& rules_dir = kData + "/rules/nl") {
-  return {"--rules_dir=" + rules_dir,
-          "--budget_standard=" + kData + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
-          "--gemeenten=" + kData + "/regions/gemeente_arbeidsmarktregio_2026.csv",
-          "--municipal_dir=" + kData + "/municipal"};
+std::vector<std::string> DataArgs(const std::string& rules_dir = "") {
+  return BudgetDataArgs(rules_dir);
 }
 
 bv1::CalculateIncomeBatchRequest SingleParentBatch() {

@@ -31,7 +31,6 @@ namespace tv1 = ::kompas::type::v1;
 using grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
-const std::string kData = std::string(KOMPAS_SOURCE_DIR) + "/data";
 const std::string kBin = std::string(KOMPAS_BIN_DIR) + "/services/";
 
 // A port that was free a moment ago, for a service that must come back on the same address.
@@ -106,7 +105,7 @@ class MatchingIntegrationTest : public ::testing::Test {
     budget_port_ = FreePort();
     ASSERT_GT(budget_port_, 0);
     StartBudget();
-    catalog_ = Start("catalog", {"--catalog_dirs=" + kData + "/jobs," + kData + "/regions"});
+    catalog_ = Start("catalog", CatalogDataArgs());
     ASSERT_NE(catalog_, nullptr);
     matching_ =
         Start("matching", {absl::StrCat("--budget_address=127.0.0.1:", budget_port_),
@@ -133,13 +132,9 @@ class MatchingIntegrationTest : public ::testing::Test {
     return p.ok() ? *std::move(p) : nullptr;
   }
   void StartBudget() {
-    budget_ = Start(
-        "budget",
-        {"--rules_dir=" + kData + "/rules/nl",
-         "--budget_standard=" + kData + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
-         "--gemeenten=" + kData + "/regions/gemeente_arbeidsmarktregio_2026.csv",
-         "--municipal_dir=" + kData + "/municipal",
-         absl::StrCat("--listen=127.0.0.1:", budget_port_)});
+    std::vector<std::string> args = BudgetDataArgs();
+    args.push_back(absl::StrCat("--listen=127.0.0.1:", budget_port_));
+    budget_ = Start("budget", std::move(args));
     ASSERT_NE(budget_, nullptr);
     ASSERT_EQ(budget_->port(), budget_port_);
   }

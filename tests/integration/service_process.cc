@@ -97,4 +97,17 @@ void AddBearer(grpc::ClientContext& ctx, const std::string& token) {
   ctx.AddMetadata("authorization", "Bearer " + token);
 }
 
+std::vector<std::string> BudgetDataArgs(const std::string& rules_dir) {
+  const std::string data = std::string(KOMPAS_SOURCE_DIR) + "/data";
+  return {"--rules_dir=" + (rules_dir.empty() ? data + "/rules/nl" : rules_dir),
+          "--budget_standard=" + data + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
+          "--gemeenten=" + data + "/regions/gemeente_arbeidsmarktregio_2026.csv",
+          "--municipal_dir=" + data + "/municipal"};
+}
+
+std::vector<std::string> CatalogDataArgs() {
+  const std::string data = std::string(KOMPAS_SOURCE_DIR) + "/data";
+  return {"--catalog_dirs=" + data + "/jobs," + data + "/regions"};
+}
+
 }  // namespace kompas::testing

@@ -61,6 +61,11 @@ class ServiceProcess {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// Flags that point kompas-budget at the repository's data files (`rules_dir`: another rules
+// directory, e.g. a broken copy; empty = the shipped one), and kompas-catalog at its files.
+std::vector<std::string> BudgetDataArgs(const std::string& rules_dir = "");
+std::vector<std::string> CatalogDataArgs();
+
 // Adds `authorization: Bearer <token>` to a client context.
 void AddBearer(grpc::ClientContext& ctx, const std::string& token);
 

@@ -23,14 +23,8 @@ struct Binary {
 // The data files a service needs, from the source tree (caserecord: a SQLite file and key
 // files in the test's temp dir).
 std::vector<std::string> DataArgs(const std::string& name, const std::string& dir) {
-  const std::string data = std::string(KOMPAS_SOURCE_DIR) + "/data";
-  if (name == "budget") {
-    return {"--rules_dir=" + data + "/rules/nl",
-            "--budget_standard=" + data + "/budget-standards/nl-armoedegrens-2023-afgeleid.yaml",
-            "--gemeenten=" + data + "/regions/gemeente_arbeidsmarktregio_2026.csv",
-            "--municipal_dir=" + data + "/municipal"};
-  }
-  if (name == "catalog") return {"--catalog_dirs=" + data + "/jobs," + data + "/regions"};
+  if (name == "budget") return BudgetDataArgs();
+  if (name == "catalog") return CatalogDataArgs();
   // Matching needs its downstreams' addresses, not the downstreams themselves, to start.
   if (name == "matching") return {"--budget_address=127.0.0.1:1", "--catalog_address=127.0.0.1:1"};
   if (name == "caserecord") {

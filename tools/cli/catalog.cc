@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "kompas/catalog/v1/catalog.grpc.pb.h"
 #include "services/budget/income/engine.h"
+#include "services/catalog/labels.h"
 #include "tools/cli/budget_client.h"
 #include "tools/cli/table.h"
 
@@ -18,25 +19,9 @@ namespace {
 
 namespace cv1 = ::kompas::catalog::v1;
 using ::kompas::budget::FormatEuro;
+using ::kompas::catalog::DemandText;
 
 constexpr const char* kDemandNames[] = {"", "zeer_ruim", "ruim", "gemiddeld", "krap", "zeer_krap"};
-
-std::string DemandText(cv1::DemandLevel level) {
-  switch (level) {
-    case cv1::DEMAND_LEVEL_ZEER_RUIM:
-      return "zeer ruim";
-    case cv1::DEMAND_LEVEL_RUIM:
-      return "ruim";
-    case cv1::DEMAND_LEVEL_GEMIDDELD:
-      return "gemiddeld";
-    case cv1::DEMAND_LEVEL_KRAP:
-      return "krap";
-    case cv1::DEMAND_LEVEL_ZEER_KRAP:
-      return "zeer krap";
-    default:
-      return "onbekend";
-  }
-}
 
 std::string LevelText(cv1::EducationLevel level) {
   if (level == cv1::EDUCATION_LEVEL_ENTRY) return "instap";

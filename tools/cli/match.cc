@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "kompas/matching/v1/matching.grpc.pb.h"
 #include "services/budget/income/engine.h"
+#include "services/catalog/labels.h"
 #include "tools/cli/budget_client.h"
 #include "tools/cli/table.h"
 
@@ -18,12 +19,7 @@ namespace {
 namespace mv1 = ::kompas::matching::v1;
 namespace cv1 = ::kompas::catalog::v1;
 using ::kompas::budget::FormatEuro;
-
-std::string DemandWord(cv1::DemandLevel level) {
-  static const char* const kWords[] = {"?", "zeer ruim", "ruim", "gemiddeld", "krap", "zeer krap"};
-  const int i = static_cast<int>(level);
-  return i >= 0 && i <= 5 ? kWords[i] : "?";
-}
+using ::kompas::catalog::DemandText;
 
 // Cuts at a character boundary, never inside a UTF-8 sequence.
 std::string Cut(const std::string& text, std::size_t max_chars) {
@@ -88,7 +84,7 @@ std::string FormatMatchTable(const mv1::MatchResult& r) {
                     Pad(FormatEuro(c.wage().gross_hourly_wage().cents()), 11, false),
                     Pad(FormatEuro(c.disposable_income().cents()), 13, false),
                     Pad(FormatEuro(c.margin().cents()), 12, false), "  ",
-                    Pad(c.lonend() ? "ja" : "nee", 7, true), Pad(DemandWord(c.demand()), 10, true),
+                    Pad(c.lonend() ? "ja" : "nee", 7, true), Pad(DemandText(c.demand()), 10, true),
                     route, "\n");
   }
   if (r.candidates_size() > 0) {
