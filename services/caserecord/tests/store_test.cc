@@ -639,12 +639,14 @@ TEST_P(StoreTest, ListParticipantsFilters) {
   absl::StatusOr<Participant> closed = Create(a, closed_p);
   ASSERT_TRUE(low.ok() && high.ok() && theirs.ok() && closed.ok());
   // Employment level: low 1 (latest; earlier 4), high 4.
-  for (const auto& [id, date, level] :
+  for (const auto& row :
        std::vector<std::tuple<std::string, Date, int>>{{low->id, Date{2025, 1, 1}, 4},
                                                        {low->id, Date{2025, 5, 1}, 1},
                                                        {high->id, Date{2025, 5, 1}, 4}}) {
+    // clang 14 cannot capture structured bindings in a lambda: a plain reference instead.
     ASSERT_TRUE(Await<Assessment>([&](auto done) {
-                  store().CreateAssessment(a, id, NewAssessment(date, level), done);
+                  store().CreateAssessment(a, std::get<0>(row),
+                                           NewAssessment(std::get<1>(row), std::get<2>(row)), done);
                 }).ok());
   }
   // Sessions: high had one on 2025-05-25 (7 days before "today", 2025-06-01).
