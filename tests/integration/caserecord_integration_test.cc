@@ -36,7 +36,6 @@ using Stub = v1::CaseRecordService::Stub;
 enum class Engine { kSqlite, kPostgres };
 
 constexpr char kBsnA[] = "111222333";  // passes the elfproef
-constexpr char kBsnB[] = "123456782";  // passes the elfproef
 constexpr char kBadBsn[] = "123456789";
 
 const std::string kBinary = std::string(KOMPAS_BIN_DIR) + "/services/caserecord/kompas-caserecord";
