@@ -15,6 +15,8 @@
 namespace kompas::caserecord::storage {
 namespace {
 
+constexpr std::size_t kMaxCachedStatements = 256;
+
 const std::string& EmptyString() {
   static const std::string* const empty = new std::string();
   return *empty;
@@ -93,6 +95,12 @@ class SqliteConnection final : public SqlConnection {
     const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+    // Bounded: texts vary with filters and page sizes. When full, start again (statements are
+    // cheap to prepare; none is in use between calls on this connection).
+    if (statements_.size() >= kMaxCachedStatements) {
+      for (auto& [text, cached] : statements_) sqlite3_finalize(cached);
+      statements_.clear();
+    }
     statements_.emplace(sql, stmt);
     return stmt;
   }

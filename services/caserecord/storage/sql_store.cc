@@ -551,7 +551,7 @@ class SqlCaseStore final : public CaseStore {
       return done(s);
     }
     SqlValue new_hash = Null{};
-    if (MaskHas(mask, "bsn") && !input.bsn.empty()) {
+    if (std::find(mask.begin(), mask.end(), "bsn") != mask.end() && !input.bsn.empty()) {
       if (!IsValidBsn(input.bsn)) {
         return done(InvalidField("participant.bsn", "must be 9 digits that pass the elfproef"));
       }
@@ -583,7 +583,9 @@ class SqlCaseStore final : public CaseStore {
           if (MaskHas(mask, "close_date")) p.close_date = input.close_date;
           if (p.state == ParticipantState::kUnspecified) p.state = ParticipantState::kActive;
           if (absl::Status s = ValidateParticipant(p); !s.ok()) return s;
-          const bool set_bsn = MaskHas(mask, "bsn");
+          // The BSN is never returned, so "*" (every field) cannot mean "clear it": only a mask
+          // that names bsn changes it.
+          const bool set_bsn = std::find(mask.begin(), mask.end(), "bsn") != mask.end();
           if (set_bsn && !std::holds_alternative<Null>(new_hash)) {
             absl::StatusOr<std::vector<SqlRow>> existing = c.Query(
                 "SELECT id FROM participants WHERE tenant = $1 AND bsn_hash = $2 AND id <> $3",
@@ -699,8 +701,8 @@ class SqlCaseStore final : public CaseStore {
   void CreateAssessment(const CallContext& ctx, std::string pid, Assessment a,
                         Done<Assessment> done) override {
     a.assessed_by = ctx.actor;
-    a.total_score = 0;
-    for (const PillarLevel& l : a.levels) a.total_score += l.level;
+    a.total_score = 0;  // validation (levels 1..5) runs later; until then no overflow possible:
+    for (const PillarLevel& l : a.levels) a.total_score += std::clamp(l.level, -100, 100);
     CreateRecord(ctx, std::move(pid), std::move(a), std::move(done));
   }
   void GetAssessment(const CallContext& ctx, std::string pid, std::string id,
@@ -722,8 +724,9 @@ class SqlCaseStore final : public CaseStore {
           if (MaskHas(mask, "assessment_date")) a.assessment_date = in.assessment_date;
           if (MaskHas(mask, "levels")) a.levels = in.levels;
           if (MaskHas(mask, "notes")) a.notes = in.notes;
-          a.total_score = 0;
-          for (const PillarLevel& l : a.levels) a.total_score += l.level;
+          a.total_score =
+              0;  // validation (levels 1..5) runs later; until then no overflow possible:
+          for (const PillarLevel& l : a.levels) a.total_score += std::clamp(l.level, -100, 100);
           return absl::OkStatus();
         },
         std::move(done));

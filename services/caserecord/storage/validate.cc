@@ -10,6 +10,19 @@
 namespace kompas::caserecord::storage {
 namespace {
 
+// The mentor is a pseudonymous actor id (as x-kompas-actor), never a name: 1-64 characters of
+// A-Z, a-z, 0-9, '-', '_', '.', ':'; empty = none.
+absl::Status CheckMentor(absl::string_view mentor) {
+  const bool ok = mentor.size() <= 64 && std::all_of(mentor.begin(), mentor.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+                  });
+  if (ok) return absl::OkStatus();
+  return InvalidField("participant.mentor",
+                      "must be a pseudonymous id of at most 64 characters (A-Z, a-z, 0-9, "
+                      "'-', '_', '.', ':'), never a name");
+}
+
 absl::Status MaxChars(absl::string_view field, absl::string_view value, size_t max) {
   if (Utf8Length(value) > max) {
     return InvalidField(field, absl::StrCat("must be at most ", max, " characters"));
@@ -63,7 +76,7 @@ absl::Status ValidateParticipant(const Participant& p) {
   v.Check(MaxChars("participant.display_name", p.display_name, 200))
       .Check(MaxChars("participant.contact.phone", p.contact.phone, 30))
       .Check(MaxChars("participant.contact.email", p.contact.email, 254))
-      .Check(MaxChars("participant.mentor", p.mentor, 200));
+      .Check(CheckMentor(p.mentor));
   if (!p.bsn.empty() && !IsValidBsn(p.bsn)) {
     v.Check(InvalidField("participant.bsn", "must be 9 digits that pass the elfproef"));
   }

@@ -37,11 +37,17 @@ TEST(DatabaseSpecTest, RefusesOtherFormsNamingTheFlag) {
 }
 
 TEST(DatabaseSpecTest, ConnectTimeoutIsAddedOnce) {
-  EXPECT_EQ(WithConnectTimeout("host=/tmp dbname=x", 3), "host=/tmp dbname=x connect_timeout=3");
+  const std::string rest =
+      "keepalives=1 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
+  EXPECT_EQ(WithConnectTimeout("host=/tmp dbname=x", 3),
+            "host=/tmp dbname=x connect_timeout=3 " + rest + " tcp_user_timeout=15000");
   EXPECT_EQ(WithConnectTimeout("host=/tmp connect_timeout=9", 3), "host=/tmp connect_timeout=9");
-  EXPECT_EQ(WithConnectTimeout("postgresql://h/db", 1), "postgresql://h/db?connect_timeout=2");
+  EXPECT_EQ(WithConnectTimeout("postgresql://h/db", 1),
+            "postgresql://h/db?connect_timeout=2&keepalives=1&keepalives_idle=5&"
+            "keepalives_interval=2&keepalives_count=3&tcp_user_timeout=10000");
   EXPECT_EQ(WithConnectTimeout("postgresql://h/db?sslmode=require", 5),
-            "postgresql://h/db?sslmode=require&connect_timeout=5");
+            "postgresql://h/db?sslmode=require&connect_timeout=5&keepalives=1&keepalives_idle=5&"
+            "keepalives_interval=2&keepalives_count=3&tcp_user_timeout=25000");
 }
 
 TEST(DatabaseMonitorTest, ReportsTheCheck) {

@@ -442,6 +442,33 @@ TEST_P(StoreTest, CrossTenantEverythingIsNotFound) {
   EXPECT_TRUE(Create(b, NewParticipant("Other", kBsnA)).ok());
 }
 
+// The BSN is never returned, so a Get–edit–Update with "*" (every field) sends it empty: that
+// must keep the BSN on file, not clear it. Naming bsn does clear it. A mentor must be a
+// pseudonymous id, never a name.
+TEST_P(StoreTest, StarMaskKeepsTheBsnAndMentorIsAnId) {
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant("Fatima", kBsnA));
+  ASSERT_TRUE(p.ok()) << p.status();
+  Participant edit = *Get(a, p->id);
+  ASSERT_TRUE(edit.bsn.empty());
+  edit.display_name = "Fatima B.";
+  absl::StatusOr<Participant> updated = Update(a, edit, {"*"});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_TRUE(updated->bsn_on_file);
+  EXPECT_EQ(Await<Participant>([&](auto done) { store().LookupParticipant(a, kBsnA, done); })->id,
+            p->id);
+  Participant clear = *updated;
+  absl::StatusOr<Participant> cleared = Update(a, clear, {"bsn"});
+  ASSERT_TRUE(cleared.ok()) << cleared.status();
+  EXPECT_FALSE(cleared->bsn_on_file);
+
+  Participant named = NewParticipant("Iemand");
+  named.mentor = "Jan de Vries";
+  absl::Status s = Create(a, named).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("participant.mentor"));
+}
+
 TEST_P(StoreTest, StaleEtagIsAborted) {
   const CallContext a = Tenant("org-a");
   absl::StatusOr<Participant> p = Create(a, NewParticipant());
