@@ -469,6 +469,28 @@ TEST_P(StoreTest, StarMaskKeepsTheBsnAndMentorIsAnId) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("participant.mentor"));
 }
 
+// A caseload page shows names: each participant on it gets an audit row, as for a Get; another
+// participant's log is untouched by a list that did not show them.
+TEST_P(StoreTest, ListingParticipantsIsAuditedPerParticipant) {
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> shown = Create(a, NewParticipant("Fatima"));
+  absl::StatusOr<Participant> other = Create(Tenant("org-a", "mentor-2"), NewParticipant("Ali"));
+  ASSERT_TRUE(shown.ok() && other.ok());
+  const std::size_t before_shown = Audit(a, shown->id, {1000, ""})->items.size();
+  const std::size_t before_other = Audit(a, other->id, {1000, ""})->items.size();
+  ParticipantFilter mine;
+  mine.mentor = "mentor-1";
+  absl::StatusOr<Page<Participant>> page = List(a, mine);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 1u);
+  absl::StatusOr<Page<AuditEvent>> log = Audit(a, shown->id, {1000, ""});
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->items.size(), before_shown + 1);
+  EXPECT_EQ(log->items.front().resource, absl::StrCat("participants/", shown->id));
+  EXPECT_EQ(log->items.front().actor, "mentor-1");
+  EXPECT_EQ(Audit(a, other->id, {1000, ""})->items.size(), before_other);
+}
+
 TEST_P(StoreTest, StaleEtagIsAborted) {
   const CallContext a = Tenant("org-a");
   absl::StatusOr<Participant> p = Create(a, NewParticipant());
