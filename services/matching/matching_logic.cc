@@ -397,24 +397,22 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
     if (a->margin != b->margin) return a->margin > b->margin;
     return a->e->occupation->brc_code() < b->e->occupation->brc_code();
   });
-  // No candidate above one (in its group) that pays less gross per hour but leaves more net (a
-  // strict partial order, so this ends): move the better one up, and say why.
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (std::size_t i = 0; i < ranked.size() && !moved; ++i) {
-      for (std::size_t j = i + 1; j < ranked.size() && !moved; ++j) {
-        Light& lower = *ranked[i];
-        const Light& better = *ranked[j];
-        if (lower.e->plan.reachable != better.e->plan.reachable ||
-            !(lower.wage > better.wage && lower.disposable < better.disposable)) {
-          continue;
-        }
-        lower.demoted_below.push_back(&better);
-        std::rotate(ranked.begin() + static_cast<std::ptrdiff_t>(i),
-                    ranked.begin() + static_cast<std::ptrdiff_t>(j),
-                    ranked.begin() + static_cast<std::ptrdiff_t>(j) + 1);
-        moved = true;
+  // No candidate above one (in its group) that pays less gross per hour but leaves more net:
+  // the better one moves up to the first place it must stand before. Positions before `i` never
+  // change again (a later move keeps their order with the moved item), so one sweep suffices.
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    for (std::size_t j = i + 1; j < ranked.size(); ++j) {
+      Light& lower = *ranked[i];
+      const Light& better = *ranked[j];
+      if (lower.e->plan.reachable != better.e->plan.reachable ||
+          !(lower.wage > better.wage && lower.disposable < better.disposable)) {
+        continue;
       }
+      lower.demoted_below.push_back(&better);
+      std::rotate(ranked.begin() + static_cast<std::ptrdiff_t>(i),
+                  ranked.begin() + static_cast<std::ptrdiff_t>(j),
+                  ranked.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+      j = i;  // the item now at i is checked against everything after it
     }
   }
   const std::string hours = Hours(p.available_minutes_per_week());

@@ -50,26 +50,41 @@ std::vector<MatchProfile> DistinctProfiles(int count) {
   return out;
 }
 
+namespace {
+
+ScenarioOrStatus MatchScenario(const ScenarioParams& params, int profiles) {
+  std::vector<MatchRequest> requests;
+  requests.reserve(static_cast<std::size_t>(profiles));
+  for (MatchProfile& p : DistinctProfiles(profiles)) {
+    MatchRequest r;
+    *r.mutable_profile() = std::move(p);
+    requests.push_back(std::move(r));
+  }
+  return std::make_unique<UnaryScenario<MatchingService, MatchRequest, MatchResponse>>(
+      params, std::move(requests),
+      [](MatchingService::Stub& stub, grpc::ClientContext* context, const MatchRequest* req,
+         MatchResponse* resp, std::function<void(grpc::Status)> done) {
+        stub.async()->Match(context, req, resp, std::move(done));
+      });
+}
+
+}  // namespace
+
 absl::Status AddMatchingScenarios(ScenarioRegistry& registry) {
-  return registry.Add({
+  absl::Status s = registry.Add({
       .name = "match",
       .description = "kompas.matching.v1.MatchingService/Match over 1,000 distinct profiles in "
                      "five gemeenten (needs --target: a kompas-matching with its budget and "
-                     "catalog, and --token with scope compass)",
-      .create = [](const ScenarioParams& params) -> ScenarioOrStatus {
-        std::vector<MatchRequest> requests;
-        for (MatchProfile& p : DistinctProfiles(1000)) {
-          MatchRequest r;
-          *r.mutable_profile() = std::move(p);
-          requests.push_back(std::move(r));
-        }
-        return std::make_unique<UnaryScenario<MatchingService, MatchRequest, MatchResponse>>(
-            params, std::move(requests),
-            [](MatchingService::Stub& stub, grpc::ClientContext* context, const MatchRequest* req,
-               MatchResponse* resp, std::function<void(grpc::Status)> done) {
-              stub.async()->Match(context, req, resp, std::move(done));
-            });
-      },
+                     "catalog, and --token with scope compass); after the first 1,000 calls "
+                     "budget answers mostly from Redis",
+      .create = [](const ScenarioParams& params) { return MatchScenario(params, 1000); },
+  });
+  if (!s.ok()) return s;
+  return registry.Add({
+      .name = "match-50k",
+      .description = "the same over 50,000 distinct profiles: in a run of minutes nearly every "
+                     "budget answer is computed (Redis misses)",
+      .create = [](const ScenarioParams& params) { return MatchScenario(params, 50'000); },
   });
 }
 

@@ -14,7 +14,8 @@ namespace kompas::load {
 // 0 to 3 children, rents and hours spread out; deterministic.
 std::vector<kompas::matching::v1::MatchProfile> DistinctProfiles(int count);
 
-// match: MatchingService/Match over 1,000 distinct profiles (so that caches mostly miss).
+// match: MatchingService/Match over 1,000 distinct profiles; match-50k over 50,000 (so that
+// budget's Redis answers mostly miss).
 absl::Status AddMatchingScenarios(ScenarioRegistry& registry);
 
 }  // namespace kompas::load
