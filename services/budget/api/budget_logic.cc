@@ -353,6 +353,7 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   const std::int64_t required = resp.required_budget().total().cents();
   HouseholdFacts scenario_household;
+  WageScanMemo scans;
   for (int i = 0; i < req.scenarios_size(); ++i) {
     scenario_household = ctx->household;
     const std::string field = Indexed("scenarios", static_cast<std::size_t>(i));

@@ -108,10 +108,18 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> ApplyOverrides(
     const RuleSet& rules,
     const google::protobuf::RepeatedPtrField<kompas::type::v1::ParameterOverride>& overrides);
 
+// The points of wage scans already computed, per household and hours (for one batch request:
+// its scenarios differ only in work, so their scans share the grid).
+struct WageScanMemo {
+  using Curve = absl::flat_hash_map<std::int64_t, IncomeResult>;  // by hourly wage, cents
+  absl::flat_hash_map<std::string, Curve> curves;
+};
+
 // The first cliff met when adult `adult` (0-based) earns more per hour than in `h`, at the same
-// hours, up to twice the wage (scanned every 50 cents): true and `out` filled, or false.
+// hours, up to twice the wage, comparing the wage with the multiples of 50 cents above it: true
+// and `out` filled, or false. `memo` (may be null) shares the grid points between calls.
 absl::StatusOr<bool> FindNextWageCliff(const RuleSet& rules, HouseholdFacts h, std::size_t adult,
-                                       v1::Cliff& out);
+                                       v1::Cliff& out, WageScanMemo* memo = nullptr);
 
 // Copies an engine result into the API message (lines only if the result has them).
 void ToProto(const IncomeResult& result, const RuleSet& rules, std::int64_t required_budget,

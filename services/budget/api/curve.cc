@@ -448,30 +448,58 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
 }
 
 absl::StatusOr<bool> FindNextWageCliff(const RuleSet& rules, HouseholdFacts h, std::size_t adult,
-                                       v1::Cliff& out) {
+                                       v1::Cliff& out, WageScanMemo* memo) {
   AdultFacts& a = h.adults[adult];
   const std::int64_t from = a.hourly_wage;
   const std::int64_t to = std::min(2 * from, kMaxSweepWage);
-  absl::StatusOr<IncomeResult> prev = kompas::budget::CalculateIncome(rules, h, false);
-  if (!prev.ok()) return prev.status();
+  // Every scan of one household and hours shares its grid points (multiples of the step), so
+  // the scans of a batch's scenarios compute each point once.
+  WageScanMemo::Curve* curve = nullptr;
+  if (memo != nullptr) {
+    std::string key = absl::StrCat(adult);
+    for (const AdultFacts& other : h.adults) {
+      absl::StrAppend(&key, "|", other.minutes_per_week, ":", other.commute_monthly, ":",
+                      &other == &a ? 0 : other.hourly_wage);
+    }
+    curve = &memo->curves[key];
+  }
+  std::optional<IncomeResult> unkept;  // the last point when there is no memo
+  auto at = [&](std::int64_t wage) -> absl::StatusOr<const IncomeResult*> {
+    if (curve != nullptr) {
+      if (auto it = curve->find(wage); it != curve->end()) return &it->second;
+    }
+    a.hourly_wage = wage;
+    absl::StatusOr<IncomeResult> r = kompas::budget::CalculateIncome(rules, h, false);
+    if (!r.ok()) return r.status();
+    if (curve == nullptr) {
+      unkept = *std::move(r);
+      return &*unkept;
+    }
+    return &curve->emplace(wage, *std::move(r)).first->second;
+  };
+  // The scenario's own wage is rarely on the grid: computed apart, not kept.
+  a.hourly_wage = from;
+  absl::StatusOr<IncomeResult> own = kompas::budget::CalculateIncome(rules, h, false);
+  if (!own.ok()) return own.status();
+  IncomeResult prev = *std::move(own);
   std::int64_t prev_wage = from;
-  for (std::int64_t w = from + kWageScanStep; w <= to; w += kWageScanStep) {
-    a.hourly_wage = w;
-    absl::StatusOr<IncomeResult> next = kompas::budget::CalculateIncome(rules, h, false);
+  for (std::int64_t w = (from / kWageScanStep + 1) * kWageScanStep; w <= to; w += kWageScanStep) {
+    absl::StatusOr<const IncomeResult*> next = at(w);
     if (!next.ok()) return next.status();
-    if (prev->disposable - next->disposable > kCliffThresholdCents &&
-        next->gross_monthly_income > prev->gross_monthly_income) {
+    const IncomeResult& n = **next;
+    if (prev.disposable - n.disposable > kCliffThresholdCents &&
+        n.gross_monthly_income > prev.gross_monthly_income) {
       v1::CurvePosition before;
       v1::CurvePosition after;
-      AdultFacts at = a;
-      at.hourly_wage = prev_wage;
-      SetPosition(at, *prev, before);
-      at.hourly_wage = w;
-      SetPosition(at, *next, after);
-      FillCliff(rules, before, after, *prev, *next, /*hours_sweep=*/false, out);
+      AdultFacts pos = a;
+      pos.hourly_wage = prev_wage;
+      SetPosition(pos, prev, before);
+      pos.hourly_wage = w;
+      SetPosition(pos, n, after);
+      FillCliff(rules, before, after, prev, n, /*hours_sweep=*/false, out);
       return true;
     }
-    prev = *std::move(next);
+    prev = n;
     prev_wage = w;
   }
   return false;

@@ -473,9 +473,11 @@ TEST_F(MunicipalLogicTest, TheIitIncomeLimitIsACliff) {
   EXPECT_TRUE(resp.basis().local_schemes().included());
 }
 
-// CalculateIncomeBatch with include_next_cliff: from € 14,71 at 20,75 hours the first 50-cent
-// step up (€ 15,21) takes the single off bijstand (net above the norm of € 1.401,50), so the IIT
-// stops there; the cliff is reported between those two wages, caused by the IIT.
+// CalculateIncomeBatch with include_next_cliff: from € 14,71 at 20,75 hours the first point of
+// the 50-cent grid above it (€ 15,00: 15 × 20,75 × 52 = 16.185 + 8 % 1.294,80 = 17.479,80; tax
+// 6.249,03 − AHK 3.115 − AK (996 + 31,009 % × 5.514,80 = 1.710,08) 2.706,08 = 427,95; net
+// 17.051,85 / 12 = 1.420,99 a month) takes the single off bijstand (above the norm of
+// € 1.401,50), so the IIT stops there; the cliff lies between those two wages, caused by the IIT.
 TEST_F(MunicipalLogicTest, BatchReportsTheNextCliffAboveEachScenario) {
   v1::CalculateIncomeBatchRequest req;
   *req.mutable_household() = Household("GM0014");
@@ -493,7 +495,7 @@ TEST_F(MunicipalLogicTest, BatchReportsTheNextCliffAboveEachScenario) {
   ASSERT_TRUE(resp.results(0).has_next_cliff());
   const v1::Cliff& cliff = resp.results(0).next_cliff();
   EXPECT_EQ(cliff.before().gross_hourly_wage().cents(), 1'471);
-  EXPECT_EQ(cliff.after().gross_hourly_wage().cents(), 1'521);
+  EXPECT_EQ(cliff.after().gross_hourly_wage().cents(), 1'500);
   EXPECT_EQ(cliff.scheme_id(), "GM0014/individuele-inkomenstoeslag");
   EXPECT_GT(cliff.drop().cents(), 500);
   // At 36 hours the single is far above every limit: income only rises up to twice the wage.
@@ -536,6 +538,35 @@ TEST_F(MunicipalEngineTest, NoRemissionWithSavingsAboveTheLimit) {
   const IncomeResult r = Calc(h);
   EXPECT_FALSE(Outcome(r, "kwijtschelding-gemeentelijke-belastingen").eligible);
   EXPECT_EQ(r.municipal, 0);
+}
+
+// The scans of one batch share their grid points: every next cliff equals the one found for the
+// scenario alone.
+TEST_F(MunicipalLogicTest, SharedScansFindTheSameCliffsAsSingleOnes) {
+  v1::CalculateIncomeBatchRequest batch;
+  *batch.mutable_household() = Household("GM0014");
+  batch.set_include_next_cliff(true);
+  for (int i = 0; i < 24; ++i) {
+    v1::AdultWork* w = batch.add_scenarios()->add_work();
+    w->set_adult_number(1);
+    w->mutable_gross_hourly_wage()->set_cents(1'471 + 37 * i);
+    w->set_minutes_per_week(60 * (12 + (i % 3) * 8));  // three hours, eight wages each
+  }
+  v1::CalculateIncomeBatchResponse together;
+  ASSERT_TRUE(logic_->CalculateIncomeBatch(batch, together).ok());
+  int cliffs = 0;
+  for (int i = 0; i < batch.scenarios_size(); ++i) {
+    v1::CalculateIncomeBatchRequest one = batch;
+    one.clear_scenarios();
+    *one.add_scenarios() = batch.scenarios(i);
+    v1::CalculateIncomeBatchResponse alone;
+    ASSERT_TRUE(logic_->CalculateIncomeBatch(one, alone).ok());
+    EXPECT_EQ(together.results(i).next_cliff().SerializeAsString(),
+              alone.results(0).next_cliff().SerializeAsString())
+        << i;
+    cliffs += together.results(i).has_next_cliff() ? 1 : 0;
+  }
+  EXPECT_GT(cliffs, 0);
 }
 
 }  // namespace
