@@ -540,36 +540,29 @@ class SqlCaseStore final : public CaseStore {
           return out;
         },
         // A caseload page shows names and contact details: each participant on it is a read of
-        // their data, audited like a Get; the page is answered once every row is committed.
+        // their data and gets an audit row. The rows are queued for the next group commit but
+        // not waited for (a caseload page must stay fast: List p99 < 5 ms); a page whose rows
+        // cannot even be queued is refused, so no page goes out unaudited. The trade-off: a
+        // crash within one commit interval can lose the audit rows of pages just shown.
         [this, ctx, done = std::move(done)](absl::StatusOr<Page<Participant>> listed) {
           if (!listed.ok() || listed->items.empty()) return done(std::move(listed));
-          auto shared = std::make_shared<absl::StatusOr<Page<Participant>>>(std::move(listed));
-          auto pending =
-              std::make_shared<std::atomic<int>>(static_cast<int>((*shared)->items.size()));
-          auto first_error = std::make_shared<absl::Mutex>();
-          auto error = std::make_shared<absl::Status>();
-          for (const Participant& p : (*shared)->items) {
+          auto refused = std::make_shared<absl::Status>();
+          for (const Participant& p : listed->items) {
             WriteOp op{ctx.tenant, ctx.token_id,
                        ctx.actor,  ctx.method,
                        p.id,       absl::StrCat("participants/", p.id),
                        nullptr,    absl::OkStatus(),
                        nullptr};
-            op.finish = [shared, pending, first_error, error, done](absl::Status committed) {
-              if (!committed.ok()) {
-                absl::MutexLock lock(first_error.get());
-                if (error->ok()) *error = committed;
+            // Runs at once (on this thread) when the queue is full or the store is stopping.
+            op.finish = [refused, queued_on = std::this_thread::get_id()](absl::Status s) {
+              if (!s.ok() && std::this_thread::get_id() == queued_on && refused->ok()) {
+                *refused = s;
               }
-              if (pending->fetch_sub(1) != 1) return;
-              absl::Status failed;
-              {
-                absl::MutexLock lock(first_error.get());
-                failed = *error;
-              }
-              if (!failed.ok()) return done(failed);
-              done(std::move(*shared));
             };
             SubmitWrite(std::move(op));
+            if (!refused->ok()) return done(*refused);
           }
+          done(std::move(listed));
         });
   }
 
