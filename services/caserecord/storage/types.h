@@ -25,7 +25,7 @@ struct Date {
   // yyyymmdd, the form stored and compared in the database (0 when empty).
   int64_t ToKey() const { return int64_t{year} * 10000 + int64_t{month} * 100 + day; }
   static Date FromKey(int64_t key);
-  // The date of `t` in UTC.
+  // The Dutch calendar day (Europe/Amsterdam) of `t`.
   static Date FromTime(absl::Time t);
   bool operator==(const Date&) const = default;
 };

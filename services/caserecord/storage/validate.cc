@@ -231,8 +231,14 @@ Date Date::FromKey(int64_t key) {
   return d;
 }
 
+// Dates are Dutch calendar days: "today" for a session logged at 00:30 in Maastricht is that
+// day, not yesterday in UTC.
 Date Date::FromTime(absl::Time t) {
-  const absl::CivilDay day = absl::ToCivilDay(t, absl::UTCTimeZone());
+  static const absl::TimeZone kNetherlands = [] {
+    absl::TimeZone tz;
+    return absl::LoadTimeZone("Europe/Amsterdam", &tz) ? tz : absl::UTCTimeZone();
+  }();
+  const absl::CivilDay day = absl::ToCivilDay(t, kNetherlands);
   return Date{static_cast<int32_t>(day.year()), day.month(), day.day()};
 }
 

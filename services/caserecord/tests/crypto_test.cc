@@ -4,8 +4,11 @@
 #include <fstream>
 
 #include "absl/strings/escaping.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/caserecord/storage/types.h"
 #include "tests/support/subprocess.h"
 
 namespace kompas::caserecord::storage {
@@ -79,6 +82,24 @@ TEST(IdTest, IdsAreRandomLowercase) {
   EXPECT_EQ(a.size(), 20u);
   EXPECT_NE(a, NewId());
   for (const char c : a) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '2' && c <= '9'));
+}
+
+}  // namespace
+}  // namespace kompas::caserecord::storage
+
+namespace kompas::caserecord::storage {
+namespace {
+
+// 23:30 UTC on 1 March 2026 is 00:30 on 2 March in the Netherlands (CET, UTC+1); 22:30 UTC on
+// 1 July is 00:30 on 2 July (CEST, UTC+2): a session logged then is dated the Dutch day.
+TEST(DateTest, DaysAreDutchCalendarDays) {
+  const absl::Time winter =
+      absl::FromCivil(absl::CivilSecond(2026, 3, 1, 23, 30, 0), absl::UTCTimeZone());
+  EXPECT_EQ(Date::FromTime(winter), (Date{2026, 3, 2}));
+  const absl::Time summer =
+      absl::FromCivil(absl::CivilSecond(2026, 7, 1, 22, 30, 0), absl::UTCTimeZone());
+  EXPECT_EQ(Date::FromTime(summer), (Date{2026, 7, 2}));
+  EXPECT_EQ(Date::FromTime(summer - absl::Hours(1)), (Date{2026, 7, 1}));
 }
 
 }  // namespace
