@@ -15,8 +15,10 @@
 //
 // Audit: every write and every read of one participant's data appends an AuditEvent (token id,
 // actor, method, resource, time, resulting status code) in the same transaction as the write
-// (a failed write leaves its audit row and nothing else), or, for a read, committed before the
-// read is answered. ListParticipants and ListAuditEvents are not audited per participant.
+// (a write refused by its checks — NOT_FOUND, ABORTED, ALREADY_EXISTS — leaves its audit row
+// and nothing else; one whose SQL statement fails is rolled back with its row), or, for a read,
+// committed before the read is answered. ListParticipants queues one row per participant shown
+// without waiting for its commit; ListAuditEvents is not audited.
 //
 // Errors (canonical codes, passed through by the gRPC layer): INVALID_ARGUMENT naming the
 // field ("session.notes: must be at most 65536 bytes"), NOT_FOUND, ABORTED (stale etag or a
