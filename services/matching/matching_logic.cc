@@ -174,6 +174,12 @@ v1::WageUsed EntryWage(const cv1::Occupation& o) {
                             ")", w.raised_to_minimum() ? "; verhoogd tot het minimumloon" : ""));
     return w;
   }
+  if (o.wages().p25().cents() <= 0) {  // no published figure at any level: the minimum wage
+    w.mutable_gross_hourly_wage()->set_cents(minimum);
+    w.set_source(v1::WAGE_SOURCE_STATUTORY_MINIMUM);
+    w.set_note("Wettelijk minimumloon: CBS publiceert voor dit beroep geen uurlonen.");
+    return w;
+  }
   w.mutable_gross_hourly_wage()->set_cents(o.wages().p25().cents());
   w.set_raised_to_minimum(o.wages().p25_raised_to_minimum());
   w.set_source(w.raised_to_minimum() ? v1::WAGE_SOURCE_STATUTORY_MINIMUM : v1::WAGE_SOURCE_CBS_P25);
@@ -222,6 +228,8 @@ RoutePlan BuildRoutePlan(const v1::MatchProfile& p, const cv1::Occupation& c, bo
   plan.needed = !reachable_now || !lonend_now;
   // Without a training into it, an occupation above the job seeker's level has no route.
   if (!plan.needed || (!reachable_now && training == nullptr)) return plan;
+  // A training that ends after the projection leaves no step inside it.
+  if (plan.training_months > kProjectionMonths) return plan;
   const std::string name = absl::StrCat("occupations/", c.brc_code());
   PlannedStep first{name, c.title(), training, 0, plan.training_months, EntryWage(c)};
   plan.steps.push_back(first);

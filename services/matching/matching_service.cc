@@ -115,7 +115,14 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
         &bv1::BudgetService::Stub::async_interface::CalculateIncomeBatch, &money_req_, &money_,
         kRead, incoming_, [self = shared_from_this()](absl::Status s) {
           if (s.code() == absl::StatusCode::kInvalidArgument) {
-            return self->Fail(s, FieldOf(s.message()));
+            // The household, rule date and overrides are the caller's; a scenario is
+            // matching's own (a bug, not bad input).
+            const std::string field = FieldOf(s.message());
+            if (!absl::StartsWith(field, "household") && !absl::StartsWith(field, "rule_date") &&
+                !absl::StartsWith(field, "parameter_overrides")) {
+              return self->Fail(absl::InternalError(s.message()), "");
+            }
+            return self->Fail(s, field);
           }
           if (!s.ok()) return self->Fail(s, "");
           if (self->money_.results_size() != static_cast<int>(self->candidates_.size()) + 1) {
@@ -280,8 +287,15 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
       *google::protobuf::Arena::CreateMessage<bv1::CalculateIncomeBatchResponse>(&arena_);
 };
 
-// One MatchBatch stream. Deleted in OnDone, which gRPC calls after Finish; Finish is called only
-// when no profile is in flight and no write is pending, so no job outlives the reactor.
+// One MatchBatch stream. Deleted in OnDone, which gRPC calls after Finish.
+//
+// Lifetime: `in_flight_` counts tokens — one per profile being matched, one for the pump that
+// launches profiles. Whoever holds a token may touch the reactor; the stream is finished only
+// when no token is held, no write is pending and nothing is queued, by the thread that releases
+// the last token (or ends the last write). Profiles are launched by one pump at a time (a
+// profile that fails synchronously does not start a nested pump, so no recursion), at most
+// `concurrency_` at once and only while fewer than `concurrency_` answers wait to be written
+// (backpressure toward a slow reader).
 class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchResponse> {
  public:
   MatchBatchReactor(const RpcEnv& env, const MatchDeps& deps, int concurrency,
@@ -298,11 +312,17 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
       return;
     }
     slots_.resize(static_cast<std::size_t>(request_->profiles_size()));
-    Launch();
+    bool pump = false;
+    {
+      absl::MutexLock lock(&mu_);
+      pump = TakePumpLocked();
+    }
+    if (pump) Pump();
   }
 
   void OnWriteDone(bool ok) override {
     bool write = false;
+    bool pump = false;
     bool finish = false;
     {
       absl::MutexLock lock(&mu_);
@@ -316,12 +336,13 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
         write = true;
       } else {
         writing_ = false;
-        finish = ReadyToFinish();
       }
+      pump = TakePumpLocked();  // room in the queue again
+      finish = !write && !pump && ReadyToFinishLocked();
     }
-    // The last thing done here: after Finish, gRPC may delete this reactor at once.
-    if (write) {
-      StartWrite(&current_);
+    if (write) StartWrite(&current_);
+    if (pump) {
+      Pump();
     } else if (finish) {
       FinishStream();
     }
@@ -333,7 +354,7 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
       absl::MutexLock lock(&mu_);
       cancelled_ = true;
       queue_.clear();
-      finish = ReadyToFinish();
+      finish = ReadyToFinishLocked();
     }
     if (finish) FinishStream();
   }
@@ -359,15 +380,32 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
     return absl::OkStatus();
   }
 
-  // Starts profiles until `concurrency_` are in flight or none is left.
-  void Launch() {
+  bool CanLaunchLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !cancelled_ && next_ < request_->profiles_size() && running_ < concurrency_ &&
+           static_cast<int>(queue_.size()) < concurrency_;
+  }
+
+  // The pump token, if no pump runs and there is something to launch.
+  bool TakePumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (pumping_ || !CanLaunchLocked()) return false;
+    pumping_ = true;
+    ++in_flight_;
+    return true;
+  }
+
+  // Runs with the pump token: launches profiles while it may, then releases the token.
+  void Pump() {
     for (;;) {
       int index = 0;
       {
         absl::MutexLock lock(&mu_);
-        if (cancelled_ || next_ >= request_->profiles_size() || in_flight_ >= concurrency_) return;
+        if (!CanLaunchLocked()) {
+          pumping_ = false;
+          break;
+        }
         index = next_++;
-        ++in_flight_;
+        ++running_;
+        ++in_flight_;  // the profile's token
       }
       auto& slot = slots_[static_cast<std::size_t>(index)];
       slot = std::make_unique<v1::MatchBatchResponse>();
@@ -378,8 +416,10 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
                  ProfileDone(index, status, std::move(field));
                });
     }
+    Release();
   }
 
+  // Runs with the profile's token.
   void ProfileDone(int index, const absl::Status& status, std::string field) {
     std::unique_ptr<v1::MatchBatchResponse> out =
         std::move(slots_[static_cast<std::size_t>(index)]);
@@ -391,10 +431,10 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
       e->set_field_path(std::move(field));
     }
     bool write = false;
-    bool finish = false;
+    bool pump = false;
     {
       absl::MutexLock lock(&mu_);
-      --in_flight_;
+      --running_;
       if (!cancelled_) {
         if (!writing_) {
           writing_ = true;
@@ -404,18 +444,26 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
           queue_.push_back(std::move(*out));
         }
       }
-      finish = !write && ReadyToFinish();
+      pump = TakePumpLocked();
     }
-    // Start the next profile first: after StartWrite or Finish this reactor may be gone.
-    if (!finish) Launch();
-    if (write) {
-      StartWrite(&current_);
-    } else if (finish) {
-      FinishStream();
-    }
+    // This profile's token keeps the reactor alive through all three.
+    if (write) StartWrite(&current_);
+    if (pump) Pump();
+    Release();
   }
 
-  bool ReadyToFinish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // Gives a token back; the last one out finishes the stream when all is written.
+  void Release() {
+    bool finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      --in_flight_;
+      finish = ReadyToFinishLocked();
+    }
+    if (finish) FinishStream();
+  }
+
+  bool ReadyToFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || in_flight_ > 0 || writing_ || !queue_.empty()) return false;
     if (!cancelled_ && next_ < request_->profiles_size()) return false;
     finished_ = true;
@@ -432,6 +480,7 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
                         : absl::OkStatus());
   }
 
+  // The last thing done with the reactor: gRPC may delete it right after Finish.
   void FinishNow(const absl::Status& status) {
     LogCallEnd(env_, kMatchBatch, info_, status.code(), start_);
     Finish(ToGrpcStatus(status));
@@ -446,7 +495,9 @@ class MatchBatchReactor final : public grpc::ServerWriteReactor<v1::MatchBatchRe
   std::vector<std::unique_ptr<v1::MatchBatchResponse>> slots_;
   absl::Mutex mu_;
   int next_ ABSL_GUARDED_BY(mu_) = 0;
-  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;    // profiles being matched
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;  // tokens: running profiles and the pump
+  bool pumping_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;

@@ -447,5 +447,50 @@ TEST_F(MatchingIntegrationTest, BudgetKilledDuringLoadNeverHangsAndRecovers) {
   EXPECT_TRUE(Match(Profile(20), &after).ok());
 }
 
+// 3,000 profiles that all fail at once (validation): every one streams back its own error, none
+// is lost and the server does not recurse itself to death.
+TEST_F(MatchingIntegrationTest, MatchBatchOfProfilesThatAllFailAtOnce) {
+  mv1::MatchBatchRequest req;
+  for (int i = 0; i < 3000; ++i) {
+    mv1::MatchProfile* p = req.add_profiles();
+    *p = Profile(20);
+    p->set_profile_id(absl::StrCat("bad-", i));
+    p->set_available_minutes_per_week(0);
+  }
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  AddBearer(ctx, token_);
+  auto reader = stub_->MatchBatch(&ctx, req);
+  mv1::MatchBatchResponse resp;
+  int errors = 0;
+  while (reader->Read(&resp)) errors += resp.has_error() ? 1 : 0;
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(errors, 3000);
+}
+
+// The caller cancels a caseload half-way: the stream ends as cancelled, and the service goes on
+// serving (no profile outlives the stream).
+TEST_F(MatchingIntegrationTest, MatchBatchCancelledHalfWay) {
+  mv1::MatchBatchRequest req;
+  for (int i = 0; i < 2000; ++i) {
+    mv1::MatchProfile* p = req.add_profiles();
+    *p = Profile(8 + i % 30);
+    p->set_profile_id(absl::StrCat("c-", i));
+  }
+  grpc::ClientContext ctx;
+  AddBearer(ctx, token_);
+  auto reader = stub_->MatchBatch(&ctx, req);
+  mv1::MatchBatchResponse resp;
+  for (int i = 0; i < 20 && reader->Read(&resp); ++i) {
+  }
+  ctx.TryCancel();
+  while (reader->Read(&resp)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  mv1::MatchResponse after;
+  EXPECT_TRUE(Match(Profile(20), &after).ok());
+  EXPECT_EQ(*matching_->Health("kompas.matching.v1.MatchingService"), HealthCheckResponse::SERVING);
+}
+
 }  // namespace
 }  // namespace kompas::testing

@@ -353,6 +353,7 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
   if (absl::Status s = FillRequiredBudget(*ctx, *resp.mutable_required_budget()); !s.ok()) return s;
   const std::int64_t required = resp.required_budget().total().cents();
   HouseholdFacts scenario_household;
+  // Lives for this request only: its scenarios share one household, rule-set and tenant.
   WageScanMemo scans;
   for (int i = 0; i < req.scenarios_size(); ++i) {
     scenario_household = ctx->household;
@@ -380,7 +381,7 @@ absl::Status BudgetLogic::CalculateIncomeBatch(const v1::CalculateIncomeBatchReq
         if (w.minutes_per_week() <= 0) continue;
         absl::StatusOr<bool> found = FindNextWageCliff(
             *ctx->selection.rules, scenario_household,
-            static_cast<std::size_t>(w.adult_number() - 1), *out->mutable_next_cliff());
+            static_cast<std::size_t>(w.adult_number() - 1), *out->mutable_next_cliff(), &scans);
         if (!found.ok()) return found.status();
         if (!*found) out->clear_next_cliff();
         break;

@@ -115,6 +115,25 @@ TEST(WageTest, CaoEntryWageFirstThenThe25thPercentileNeverBelowTheMinimum) {
   EXPECT_EQ(MedianWage(o).source(), v1::WAGE_SOURCE_CBS_MEDIAN);
 }
 
+TEST(WageTest, NoPublishedWageMeansTheMinimumWage) {
+  cv1::Occupation o = Occupation("5132", 0, 0, cv1::EDUCATION_LEVEL_NLQF_2, cv1::DEMAND_LEVEL_KRAP);
+  const v1::WageUsed w = EntryWage(o);
+  EXPECT_EQ(w.gross_hourly_wage().cents(), 1'471);
+  EXPECT_EQ(w.source(), v1::WAGE_SOURCE_STATUTORY_MINIMUM);
+}
+
+TEST(RoutePlanTest, ATrainingBeyondTheProjectionLeavesNoStep) {
+  cv1::Occupation o =
+      Occupation("0006", 3'000, 4'000, cv1::EDUCATION_LEVEL_NLQF_6, cv1::DEMAND_LEVEL_KRAP);
+  AddTraining(o, cv1::EDUCATION_LEVEL_NLQF_6, 72, false);
+  v1::MatchProfile p = Valid();
+  p.set_max_training_months(60);
+  const RoutePlan plan = BuildRoutePlan(p, o, /*lonend_now=*/true, {}, {});
+  EXPECT_TRUE(plan.needed);
+  EXPECT_FALSE(plan.reachable);  // 72 months is over the maximum of 60
+  EXPECT_TRUE(plan.steps.empty());
+}
+
 TEST(RoutePlanTest, NoRouteWhenReachableAndLonend) {
   const cv1::Occupation o =
       Occupation("0001", 1'600, 2'000, cv1::EDUCATION_LEVEL_NLQF_2, cv1::DEMAND_LEVEL_KRAP);
