@@ -9,7 +9,7 @@ ABSL_FLAG(std::string, budget_address, "", "budget's address, e.g. 127.0.0.1:500
 ABSL_FLAG(absl::Duration, downstream_timeout, absl::Seconds(2),
           "the longest a call to job-catalog or budget may take (the caller's deadline may be "
           "shorter)");
-ABSL_FLAG(int, batch_concurrency, 8,
+ABSL_FLAG(int, batch_concurrency, 16,
           "MatchBatch: how many profiles of one stream are matched at the same time (1..64)");
 ABSL_FLAG(absl::Duration, catalog_memo_ttl, absl::Seconds(10),
           "how long a gemeente's region and occupations are kept in process");

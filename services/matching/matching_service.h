@@ -83,7 +83,7 @@ class MatchingServiceImpl final : public v1::MatchingService::CallbackService {
  public:
   // `batch_concurrency`: how many profiles of one MatchBatch are matched at the same time (each
   // costs two budget calls and at most a few catalog calls).
-  MatchingServiceImpl(const RpcEnv& env, MatchDeps deps, int batch_concurrency = 8)
+  MatchingServiceImpl(const RpcEnv& env, MatchDeps deps, int batch_concurrency = 16)
       : env_(env), deps_(deps), batch_concurrency_(batch_concurrency) {}
 
   grpc::ServerUnaryReactor* Match(grpc::CallbackServerContext* ctx, const v1::MatchRequest* request,
