@@ -492,5 +492,50 @@ TEST_F(MatchingIntegrationTest, MatchBatchCancelledHalfWay) {
   EXPECT_EQ(*matching_->Health("kompas.matching.v1.MatchingService"), HealthCheckResponse::SERVING);
 }
 
+// A couple in Maastricht where the second adult looks for work while the first works 24 hours
+// at € 16: every candidate prices adult 2 at its wage, adult 1 keeps their job, and budget
+// called directly agrees.
+TEST_F(MatchingIntegrationTest, TheJobSeekerCanBeTheSecondAdult) {
+  mv1::MatchProfile p = Profile(24);
+  tv1::Adult* first = p.mutable_household()->mutable_adults(0);
+  first->mutable_gross_hourly_wage()->set_cents(1'600);
+  first->set_minutes_per_week(24 * 60);
+  tv1::Adult* second = p.mutable_household()->add_adults();
+  second->mutable_birth_date()->set_year(1990);
+  second->mutable_birth_date()->set_month(2);
+  second->mutable_birth_date()->set_day(1);
+  p.set_job_seeker(2);
+  p.set_max_candidates(5);
+  mv1::MatchResponse resp;
+  grpc::Status s = Match(p, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GT(resp.result().candidates_size(), 0);
+  auto budget = bv1::BudgetService::NewStub(budget_->channel());
+  for (const mv1::Candidate& c : resp.result().candidates()) {
+    bv1::CalculateIncomeRequest direct;
+    *direct.mutable_household() = p.household();
+    *direct.mutable_rule_date() = p.rule_date();
+    tv1::Adult* seeker = direct.mutable_household()->mutable_adults(1);
+    *seeker->mutable_gross_hourly_wage() = c.wage().gross_hourly_wage();
+    seeker->set_minutes_per_week(c.minutes_per_week());
+    bv1::CalculateIncomeResponse money;
+    grpc::ClientContext ctx;
+    AddBearer(ctx, token_);
+    ASSERT_TRUE(budget->CalculateIncome(&ctx, direct, &money).ok());
+    EXPECT_EQ(c.disposable_income().cents(), money.calculation().disposable_income().cents())
+        << c.title();
+  }
+  // The current situation: adult 1 at work, adult 2 not.
+  bv1::CalculateIncomeRequest now;
+  *now.mutable_household() = p.household();
+  *now.mutable_rule_date() = p.rule_date();
+  bv1::CalculateIncomeResponse money;
+  grpc::ClientContext ctx;
+  AddBearer(ctx, token_);
+  ASSERT_TRUE(budget->CalculateIncome(&ctx, now, &money).ok());
+  EXPECT_EQ(resp.result().current_disposable_income().cents(),
+            money.calculation().disposable_income().cents());
+}
+
 }  // namespace
 }  // namespace kompas::testing
