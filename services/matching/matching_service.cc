@@ -246,7 +246,21 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
     Finish(absl::OkStatus(), "");
   }
 
-  void Fail(const absl::Status& status, std::string field) { Finish(status, std::move(field)); }
+  // A downstream's UNAVAILABLE names the service but not its internal address, which the
+  // shared client puts in ("budget (10.0.0.5:5001) is unavailable after 3 attempts: …"):
+  // member organisations' systems see only "budget is unavailable".
+  void Fail(const absl::Status& status, std::string field) {
+    if (status.code() == absl::StatusCode::kUnavailable) {
+      const absl::string_view message = status.message();
+      const std::size_t paren = message.find(" (");
+      if (paren != absl::string_view::npos && paren < 40) {
+        return Finish(absl::UnavailableError(absl::StrCat(message.substr(0, paren),
+                                                          " is unavailable; try again shortly")),
+                      std::move(field));
+      }
+    }
+    Finish(status, std::move(field));
+  }
 
   void Finish(const absl::Status& status, std::string field) {
     if (finished_.exchange(true)) return;
