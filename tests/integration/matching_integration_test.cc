@@ -148,6 +148,27 @@ class MatchingIntegrationTest : public ::testing::Test {
     return stub_->Match(&ctx, req, resp);
   }
 
+  // Budget called directly: the household's income with adult `adult` (1-based) at `wage` and
+  // `minutes` (or as the household says, when `adult` is 0).
+  bv1::IncomeCalculation DirectIncome(const mv1::MatchProfile& p, int adult = 0,
+                                      const tv1::Money& wage = {}, std::int32_t minutes = 0) {
+    bv1::CalculateIncomeRequest direct;
+    *direct.mutable_household() = p.household();
+    *direct.mutable_rule_date() = p.rule_date();
+    if (adult > 0) {
+      tv1::Adult* a = direct.mutable_household()->mutable_adults(adult - 1);
+      *a->mutable_gross_hourly_wage() = wage;
+      a->set_minutes_per_week(minutes);
+    }
+    bv1::CalculateIncomeResponse money;
+    grpc::ClientContext ctx;
+    AddBearer(ctx, token_);
+    grpc::Status s =
+        bv1::BudgetService::NewStub(budget_->channel())->CalculateIncome(&ctx, direct, &money);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return money.calculation();
+  }
+
   std::string dir_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<TokensFile> tokens_;
@@ -171,21 +192,11 @@ TEST_F(MatchingIntegrationTest, EveryLonendFlagAgreesWithBudgetCalledDirectly) {
   EXPECT_TRUE(r.data().sample_data()) << "demand is sample data and the answer says so";
   EXPECT_TRUE(r.basis().local_schemes().included()) << "Maastricht has a schemes file";
   EXPECT_LT(r.current_margin().cents(), 0) << "on bijstand she falls short";
-  auto budget = bv1::BudgetService::NewStub(budget_->channel());
   for (const mv1::Candidate& c : r.candidates()) {
-    bv1::CalculateIncomeRequest direct;
-    *direct.mutable_household() = SingleParentInMaastricht();
-    *direct.mutable_rule_date() = Profile(20).rule_date();
-    tv1::Adult* a = direct.mutable_household()->mutable_adults(0);
-    *a->mutable_gross_hourly_wage() = c.wage().gross_hourly_wage();
-    a->set_minutes_per_week(c.minutes_per_week());
-    bv1::CalculateIncomeResponse money;
-    grpc::ClientContext ctx;
-    AddBearer(ctx, token_);
-    ASSERT_TRUE(budget->CalculateIncome(&ctx, direct, &money).ok());
-    EXPECT_EQ(c.disposable_income().cents(), money.calculation().disposable_income().cents())
-        << c.title();
-    EXPECT_EQ(c.lonend(), money.calculation().lonend()) << c.title();
+    const bv1::IncomeCalculation money =
+        DirectIncome(Profile(20), 1, c.wage().gross_hourly_wage(), c.minutes_per_week());
+    EXPECT_EQ(c.disposable_income().cents(), money.disposable_income().cents()) << c.title();
+    EXPECT_EQ(c.lonend(), money.lonend()) << c.title();
   }
 }
 
@@ -511,31 +522,16 @@ TEST_F(MatchingIntegrationTest, TheJobSeekerCanBeTheSecondAdult) {
   grpc::Status s = Match(p, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_GT(resp.result().candidates_size(), 0);
-  auto budget = bv1::BudgetService::NewStub(budget_->channel());
   for (const mv1::Candidate& c : resp.result().candidates()) {
-    bv1::CalculateIncomeRequest direct;
-    *direct.mutable_household() = p.household();
-    *direct.mutable_rule_date() = p.rule_date();
-    tv1::Adult* seeker = direct.mutable_household()->mutable_adults(1);
-    *seeker->mutable_gross_hourly_wage() = c.wage().gross_hourly_wage();
-    seeker->set_minutes_per_week(c.minutes_per_week());
-    bv1::CalculateIncomeResponse money;
-    grpc::ClientContext ctx;
-    AddBearer(ctx, token_);
-    ASSERT_TRUE(budget->CalculateIncome(&ctx, direct, &money).ok());
-    EXPECT_EQ(c.disposable_income().cents(), money.calculation().disposable_income().cents())
+    EXPECT_EQ(c.disposable_income().cents(),
+              DirectIncome(p, 2, c.wage().gross_hourly_wage(), c.minutes_per_week())
+                  .disposable_income()
+                  .cents())
         << c.title();
   }
   // The current situation: adult 1 at work, adult 2 not.
-  bv1::CalculateIncomeRequest now;
-  *now.mutable_household() = p.household();
-  *now.mutable_rule_date() = p.rule_date();
-  bv1::CalculateIncomeResponse money;
-  grpc::ClientContext ctx;
-  AddBearer(ctx, token_);
-  ASSERT_TRUE(budget->CalculateIncome(&ctx, now, &money).ok());
   EXPECT_EQ(resp.result().current_disposable_income().cents(),
-            money.calculation().disposable_income().cents());
+            DirectIncome(p).disposable_income().cents());
 }
 
 }  // namespace
