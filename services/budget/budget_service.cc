@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/common/netherlands_time.h"
 
 namespace kompas::budget {
 namespace {
@@ -25,13 +26,7 @@ constexpr char kAnswerFormat[] = "answers-2";
 
 }  // namespace
 
-absl::CivilDay TodayInNetherlands() {
-  static const absl::TimeZone zone = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Europe/Amsterdam", &tz) ? tz : absl::UTCTimeZone();
-  }();
-  return absl::ToCivilDay(absl::Now(), zone);
-}
+absl::CivilDay TodayInNetherlands() { return DutchDay(absl::Now()); }
 
 grpc::ServerUnaryReactor* BudgetServiceImpl::GetRequiredBudget(
     grpc::CallbackServerContext* ctx, const v1::GetRequiredBudgetRequest* request,

@@ -1,18 +1,16 @@
 #include "services/catalog/catalog_logic.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/catalog/data/to_proto.h"
+#include "services/common/files.h"
 #include "services/common/paging.h"
 #include "services/common/validation.h"
 
@@ -113,36 +111,6 @@ std::int64_t PageEnd(const Page& page, std::size_t total) {
   return std::min<std::int64_t>(page.offset + page.size, static_cast<std::int64_t>(total));
 }
 
-absl::Status WriteFileSynced(const fs::path& path, absl::string_view content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::InternalError(absl::StrCat(path.string(), ": ", std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      return absl::InternalError(absl::StrCat(path.string(), ": ", std::strerror(err)));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!synced) return absl::InternalError(absl::StrCat(path.string(), ": ", std::strerror(err)));
-  return absl::OkStatus();
-}
-
-absl::Status SyncDirectory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return absl::InternalError(absl::StrCat(dir.string(), ": ", std::strerror(errno)));
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced) return absl::InternalError(absl::StrCat(dir.string(), ": cannot fsync"));
-  return absl::OkStatus();
-}
-
 CatalogBuild ReadAndBuild(const std::vector<std::string>& dirs) {
   absl::StatusOr<std::vector<CatalogFile>> files = ReadCatalogFiles(dirs);
   if (!files.ok()) {
@@ -221,15 +189,16 @@ absl::Status CatalogStore::Persist(const CatalogData& data,
     fs::create_directory(tmp_dir, ec);
     if (ec) return absl::InternalError(absl::StrCat(tmp_dir.string(), ": ", ec.message()));
     for (const CatalogFile& f : files) {
-      if (absl::Status s = WriteFileSynced(tmp_dir / f.name, f.content); !s.ok()) return s;
+      if (absl::Status s = WriteFileSynced((tmp_dir / f.name).string(), f.content, 0644); !s.ok())
+        return s;
     }
-    if (absl::Status s = SyncDirectory(tmp_dir); !s.ok()) return s;
+    if (absl::Status s = SyncDirectory(tmp_dir.string()); !s.ok()) return s;
     fs::rename(tmp_dir, dir, ec);
     if (ec && !fs::is_directory(dir)) {
       return absl::InternalError(absl::StrCat(dir.string(), ": ", ec.message()));
     }
     if (ec) fs::remove_all(tmp_dir, ec);  // another replica renamed the same files first
-    if (absl::Status s = SyncDirectory(root); !s.ok()) return s;
+    if (absl::Status s = SyncDirectory(root.string()); !s.ok()) return s;
   }
   // Switch `current` atomically: a new symlink renamed over the old one.
   const fs::path link = root / "current";
@@ -238,7 +207,7 @@ absl::Status CatalogStore::Persist(const CatalogData& data,
   if (ec) return absl::InternalError(absl::StrCat(tmp.string(), ": ", ec.message()));
   fs::rename(tmp, link, ec);
   if (ec) return absl::InternalError(absl::StrCat(link.string(), ": ", ec.message()));
-  return SyncDirectory(root);
+  return SyncDirectory(root.string());
 }
 
 absl::StatusOr<CatalogBuild> CatalogStore::Import(std::vector<CatalogFile> files,

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/files.h"
 
 namespace kompas {
 namespace {
@@ -341,23 +342,9 @@ absl::Status UpdateTokensFile(const std::string& path, bool create_if_missing,
   if (absl::Status s = change(table); !s.ok()) return s;
 
   const std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat(tmp, ": ", std::strerror(errno)));
-  const std::string data = table.Serialize();
-  std::size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return absl::UnavailableError(absl::StrCat(tmp, ": write failed: ", std::strerror(errno)));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (absl::Status s = WriteFileSynced(tmp, table.Serialize(), 0600); !s.ok()) {
     ::unlink(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat(tmp, ": ", std::strerror(errno)));
+    return absl::UnavailableError(s.message());
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());

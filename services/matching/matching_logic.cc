@@ -13,16 +13,12 @@ namespace kompas::matching {
 namespace {
 
 using ::kompas::budget::FormatEuro;
+using ::kompas::budget::FormatHours;
 using ::kompas::catalog::DemandText;
 
 absl::Status Invalid(std::string* field_path, const std::string& field, absl::string_view rule) {
   if (field_path != nullptr) *field_path = field;
   return InvalidField(absl::StrCat("profile.", field), rule);
-}
-
-std::string Hours(std::int32_t minutes) {
-  const std::int32_t tenths = (minutes * 10 + 30) / 60;
-  return tenths % 10 == 0 ? absl::StrCat(tenths / 10) : absl::StrCat(tenths / 10, ",", tenths % 10);
 }
 
 std::int32_t DemandScore(cv1::DemandLevel level) {
@@ -423,7 +419,7 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
       j = i;  // the item now at i is checked against everything after it
     }
   }
-  const std::string hours = Hours(p.available_minutes_per_week());
+  const std::string hours = FormatHours(p.available_minutes_per_week());
   const int limit = p.max_candidates() == 0 ? kDefaultMaxCandidates : p.max_candidates();
   for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < limit; ++i) {
     const Light& l = *ranked[i];

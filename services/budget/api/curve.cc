@@ -93,16 +93,10 @@ void SetPosition(const AdultFacts& swept, const IncomeResult& r, v1::CurvePositi
   out.mutable_disposable_income()->set_cents(r.disposable);
 }
 
-// "4", "4,3" (4 h 15 min → 4,25, rounded to one decimal), "4,8" (4 h 45 min).
 absl::Status CheckAdultNumber(std::int32_t adult_number, const HouseholdFacts& h) {
   const int adults = static_cast<int>(h.adults.size());
   if (adult_number >= 1 && adult_number <= adults) return absl::OkStatus();
   return InvalidField("adult_number", absl::StrCat("must be 1..", adults));
-}
-
-std::string Hours(std::int32_t minutes) {
-  const std::int32_t tenths = (minutes * 10 + 30) / 60;
-  return tenths % 10 == 0 ? absl::StrCat(tenths / 10) : absl::StrCat(tenths / 10, ",", tenths % 10);
 }
 
 // Fills a cliff between results `a` and `b`: the cause is the programme that lost the most;
@@ -145,8 +139,8 @@ void FillCliff(const RuleSet& rules, const v1::CurvePosition& before,
                     losses[i].name(), losses[i].cost() ? " erbij" : " minder");
   }
   cliff.set_explanation(absl::StrCat(
-      hours_sweep ? absl::StrCat("Van ", Hours(before.minutes_per_week()), " naar ",
-                                 Hours(after.minutes_per_week()), " uur per week")
+      hours_sweep ? absl::StrCat("Van ", FormatHours(before.minutes_per_week()), " naar ",
+                                 FormatHours(after.minutes_per_week()), " uur per week")
                   : absl::StrCat("Van ", FormatEuro(before.gross_hourly_wage().cents()), " naar ",
                                  FormatEuro(after.gross_hourly_wage().cents()), " per uur"),
       " daalt wat je te besteden hebt met ", FormatEuro(a.disposable - b.disposable),
@@ -383,7 +377,7 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
 
   absl::StatusOr<WageSearch> result = search(req.minutes_per_week());
   if (!result.ok()) return result.status();
-  const std::string hours_text = Hours(req.minutes_per_week());
+  const std::string hours_text = FormatHours(req.minutes_per_week());
   if (result->found) {
     resp.set_found(true);
     resp.mutable_required_hourly_wage()->set_cents(result->wage);
@@ -434,7 +428,7 @@ absl::Status BudgetLogic::FindRequiredWage(const v1::FindRequiredWageRequest& re
       v1::WageHoursOption* o = resp.add_alternatives();
       o->set_minutes_per_week(minutes);
       o->mutable_required_hourly_wage()->set_cents(alt->wage);
-      o->set_explanation(absl::StrCat("Bij ", Hours(minutes),
+      o->set_explanation(absl::StrCat("Bij ", FormatHours(minutes),
                                       " uur per week is werken lonend vanaf ",
                                       FormatEuro(alt->wage), " bruto per uur."));
     }

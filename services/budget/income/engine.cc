@@ -404,6 +404,11 @@ absl::StatusOr<std::int64_t> Kinderopvangtoeslag(const RuleSet& rules, const Hou
 
 }  // namespace
 
+std::string FormatHours(std::int32_t minutes) {
+  const std::int32_t tenths = (minutes * 10 + 30) / 60;
+  return tenths % 10 == 0 ? absl::StrCat(tenths / 10) : absl::StrCat(tenths / 10, ",", tenths % 10);
+}
+
 std::string FormatEuro(std::int64_t cents) {
   // Hand-rolled: this runs for every explanation line, and StrFormat costs more than the
   // income formulas themselves.

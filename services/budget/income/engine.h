@@ -126,6 +126,8 @@ absl::StatusOr<std::int64_t> BijstandNorm(const RuleParams& p, const HouseholdFa
 
 // "€ 1.234,56"
 std::string FormatEuro(std::int64_t cents);
+// Minutes per week as hours, one decimal if not whole: 1260 → "21", 1245 → "20,8".
+std::string FormatHours(std::int32_t minutes);
 
 }  // namespace kompas::budget
 

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/caserecord/storage/crypto.h"
+#include "services/common/netherlands_time.h"
 #include "services/common/validation.h"
 
 namespace kompas::caserecord::storage {
@@ -234,11 +235,7 @@ Date Date::FromKey(int64_t key) {
 // Dates are Dutch calendar days: "today" for a session logged at 00:30 in Maastricht is that
 // day, not yesterday in UTC.
 Date Date::FromTime(absl::Time t) {
-  static const absl::TimeZone kNetherlands = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Europe/Amsterdam", &tz) ? tz : absl::UTCTimeZone();
-  }();
-  const absl::CivilDay day = absl::ToCivilDay(t, kNetherlands);
+  const absl::CivilDay day = DutchDay(t);
   return Date{static_cast<int32_t>(day.year()), day.month(), day.day()};
 }
 
