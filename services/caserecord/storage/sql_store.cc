@@ -303,6 +303,7 @@ struct WriteOp {
   std::function<absl::Status(SqlConnection&)> apply;
   absl::Status audit_status;  // For audit-only operations.
   std::function<void(absl::Status)> finish;
+  bool audit = true;  // False for jobs that span organisations (RunOnWriter).
 };
 
 // Wraps the writer's connection and keeps the first statement error of a batch.
@@ -1219,6 +1220,29 @@ class SqlCaseStore final : public CaseStore {
         [done = std::move(done)](absl::StatusOr<bool> result) { done(result.status()); });
   }
 
+  // --- Jobs that span organisations --------------------------------------------------------
+
+  void RunOnReader(std::function<absl::Status(SqlConnection&)> fn, DoneStatus done) override {
+    if (!readers_queue_push([fn = std::move(fn), done](SqlConnection& c) { done(fn(c)); })) {
+      done(QueueFull("read"));
+    }
+  }
+
+  void RunOnWriter(std::function<absl::Status(SqlConnection&)> fn, DoneStatus done) override {
+    WriteOp op;
+    op.apply = std::move(fn);
+    op.audit = false;
+    auto result = std::make_shared<absl::Status>();
+    op.apply = [apply = std::move(op.apply), result](SqlConnection& c) {
+      *result = apply(c);
+      return *result;
+    };
+    op.finish = [result, done = std::move(done)](absl::Status committed) {
+      done(committed.ok() ? *result : committed);
+    };
+    SubmitWrite(std::move(op));
+  }
+
   // --- Queues ------------------------------------------------------------------------------
 
   template <typename T>
@@ -1369,13 +1393,19 @@ class SqlCaseStore final : public CaseStore {
                    const std::vector<absl::Status>& results) {
     constexpr size_t kRowsPerStatement = 64;
     const int64_t now = Micros(options_.now());
-    for (size_t start = 0; start < batch.size(); start += kRowsPerStatement) {
-      const size_t end = std::min(batch.size(), start + kRowsPerStatement);
+    std::vector<size_t> audited;
+    audited.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].audit) audited.push_back(i);
+    }
+    for (size_t start = 0; start < audited.size(); start += kRowsPerStatement) {
+      const size_t end = std::min(audited.size(), start + kRowsPerStatement);
       Sql q;
       q.text =
           "INSERT INTO audit_events (tenant, participant_id, id, event_time, token_id, actor, "
           "method, resource, status_code) VALUES ";
-      for (size_t i = start; i < end; ++i) {
+      for (size_t j = start; j < end; ++j) {
+        const size_t i = audited[j];
         const WriteOp& op = batch[i];
         // One value per statement: a single expression with nine temporaries trips gcc 12's
         // -Wmaybe-uninitialized on std::variant.
@@ -1390,7 +1420,7 @@ class SqlCaseStore final : public CaseStore {
         row.emplace_back(op.method);
         row.emplace_back(op.resource);
         row.emplace_back(int64_t{static_cast<int>(results[i].code())});
-        absl::StrAppend(&q.text, i == start ? "(" : ", (");
+        absl::StrAppend(&q.text, j == start ? "(" : ", (");
         for (size_t k = 0; k < row.size(); ++k) {
           absl::StrAppend(&q.text, k == 0 ? "" : ", ", q.P(std::move(row[k])));
         }

@@ -41,6 +41,8 @@
 
 namespace kompas::caserecord::storage {
 
+class SqlConnection;
+
 // Who is calling, from the API token (never from the request body).
 struct CallContext {
   std::string tenant;    // The organisation. Required.
@@ -183,6 +185,18 @@ class CaseStore {
   // Newest first. Also after erasure; NOT_FOUND for an id this organisation never had.
   virtual void ListAuditEvents(const CallContext& ctx, std::string participant_id, PageRequest page,
                                Done<Page<AuditEvent>> done) = 0;
+
+  // --- Jobs that span organisations (reports, retention, key rotation) -------------------
+  // These write no audit entry of their own: a job that changes a participant's data writes
+  // that participant's audit rows itself or goes through the calls above.
+  //
+  // Runs `fn` on a reader's connection (read-only). `done` gets fn's status.
+  virtual void RunOnReader(std::function<absl::Status(SqlConnection&)> fn, DoneStatus done) = 0;
+  // Runs `fn` on the writer, inside a transaction (possibly shared with other calls: group
+  // commit). `fn` must check before it writes: a non-OK return must leave nothing written,
+  // unless it is the status of a failed SQL statement (then the transaction is rolled back and
+  // retried alone). `done` gets fn's status once committed.
+  virtual void RunOnWriter(std::function<absl::Status(SqlConnection&)> fn, DoneStatus done) = 0;
 
   // --- Health ------------------------------------------------------------------------------
   // Pings the database (blocking, at most a connect timeout): SERVING when it answers.
