@@ -10,105 +10,43 @@ on loopback) and talks to it over gRPC with the stack's bearer token.
 """
 
 import argparse
-import glob
-import importlib
-import json
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN_DIR = os.path.join(ROOT, "build", "release")
-STATE = None  # the stack's directory
-STUBS = None  # the generated Python modules
-ADDRESSES = {}
-TOKEN = ""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kompas_stack  # noqa: E402  (the shared stack and stub helpers)
+
 # A BSN that passes the elfproef: 9·1+8·1+7·1+6·2+5·2+4·2+3·3+2·3−1·3 = 66 ≡ 0 (mod 11).
 BSN = "111222333"
-
-# Filled in by setUpModule, after the stubs exist.
+STACK = None
 grpc = None
 pb = {}
 
 
-def generate_stubs(out_dir):
-    """protoc --python_out / grpc_python_plugin over every public proto of the repository."""
-    protos = sorted(
-        p for p in glob.glob(os.path.join(ROOT, "proto", "kompas", "**", "*.proto"), recursive=True)
-        if os.sep + "testing" + os.sep not in p)
-    subprocess.run(
-        ["protoc", "-I", os.path.join(ROOT, "proto"), "-I", "/usr/include",
-         "--python_out=" + out_dir, "--grpc_python_out=" + out_dir,
-         "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin"] + protos,
-        check=True)
-    # Packages for Python's import system.
-    for d, _, _ in os.walk(os.path.join(out_dir, "kompas")):
-        open(os.path.join(d, "__init__.py"), "a").close()
-
-
-def stack(command):
-    env = dict(os.environ, KOMPAS_STACK_DIR=STATE, KOMPAS_BIN_DIR=BIN_DIR)
-    return subprocess.run([os.path.join(ROOT, "scripts", "stack"), command], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
 def setUpModule():
-    global STATE, STUBS, grpc, TOKEN
-    STATE = tempfile.mkdtemp(prefix="kompas-python-client.")
-    STUBS = os.path.join(STATE, "stubs")
-    os.mkdir(STUBS)
-    generate_stubs(STUBS)
-    sys.path.insert(0, STUBS)
-    grpc = importlib.import_module("grpc")
-    for name in ["kompas.budget.v1.budget_pb2", "kompas.budget.v1.budget_pb2_grpc",
-                 "kompas.matching.v1.matching_pb2", "kompas.matching.v1.matching_pb2_grpc",
-                 "kompas.caserecord.v1.caserecord_pb2", "kompas.caserecord.v1.caserecord_pb2_grpc",
-                 "kompas.caserecord.v1.participant_pb2", "kompas.caserecord.v1.session_pb2",
-                 "kompas.caserecord.v1.bridge_pb2", "kompas.type.v1.household_pb2",
-                 "kompas.catalog.v1.catalog_pb2",
-                 "google.protobuf.json_format", "google.protobuf.field_mask_pb2"]:
-        pb[name.split(".")[-1]] = importlib.import_module(name)
-    up = stack("up")
-    if up.returncode != 0:
-        raise RuntimeError("scripts/stack up failed:\n" + up.stdout)
-    with open(os.path.join(STATE, "stack.json")) as f:
-        ADDRESSES.update(json.load(f)["services"])
-    with open(os.path.join(STATE, "token")) as f:
-        TOKEN = f.read().strip()
+    global STACK, grpc
+    STACK = kompas_stack.Stack()
+    grpc = STACK.grpc
+    pb.update(STACK.pb)
 
 
 def tearDownModule():
-    if STATE:
-        stack("down")
-        if os.environ.get("KOMPAS_KEEP_TEST_STATE"):
-            print("stack state and logs kept in", STATE, file=sys.stderr)
-        else:
-            shutil.rmtree(STATE, ignore_errors=True)
-
-
-def channel(service):
-    return grpc.insecure_channel(ADDRESSES[service])
+    if STACK:
+        STACK.close()
 
 
 def auth(token=None, actor="mentor-7"):
-    return (("authorization", "Bearer " + (TOKEN if token is None else token)),
-            ("x-kompas-actor", actor))
+    return STACK.auth(token, actor)
 
 
 def household():
-    """The single parent in Maastricht of examples/, as a member system would send it."""
-    with open(os.path.join(ROOT, "examples", "single-parent-maastricht.json")) as f:
-        return pb["json_format"].Parse(f.read(), pb["household_pb2"].Household())
+    return kompas_stack.household(pb)
 
 
 class BudgetTest(unittest.TestCase):
     def setUp(self):
-        self.budget = pb["budget_pb2_grpc"].BudgetServiceStub(channel("budget"))
+        self.budget = STACK.stub("budget")
 
     def test_calculate_income_answer_is_self_consistent(self):
         request = pb["budget_pb2"].CalculateIncomeRequest(household=household())
@@ -143,8 +81,8 @@ class BudgetTest(unittest.TestCase):
 
 class MatchTest(unittest.TestCase):
     def test_match_agrees_with_budget_for_the_top_candidate(self):
-        matching = pb["matching_pb2_grpc"].MatchingServiceStub(channel("matching"))
-        budget = pb["budget_pb2_grpc"].BudgetServiceStub(channel("budget"))
+        matching = STACK.stub("matching")
+        budget = STACK.stub("budget")
         profile = pb["matching_pb2"].MatchProfile(
             profile_id="python-1", household=household(), job_seeker=1,
             available_minutes_per_week=32 * 60, max_training_months=24, max_candidates=10,
@@ -174,7 +112,7 @@ class MatchTest(unittest.TestCase):
         self.assertEqual(top.lonend, job.lonend)
 
     def test_bad_profile_names_the_field(self):
-        matching = pb["matching_pb2_grpc"].MatchingServiceStub(channel("matching"))
+        matching = STACK.stub("matching")
         profile = pb["matching_pb2"].MatchProfile(profile_id="bad", household=household(),
                                                   job_seeker=3)
         with self.assertRaises(grpc.RpcError) as e:
@@ -186,7 +124,7 @@ class MatchTest(unittest.TestCase):
 
 class CaseRecordLifecycleTest(unittest.TestCase):
     def setUp(self):
-        self.cr = pb["caserecord_pb2_grpc"].CaseRecordServiceStub(channel("caserecord"))
+        self.cr = STACK.stub("caserecord")
         self.m = pb["caserecord_pb2"]
         self.p = pb["participant_pb2"]
 
@@ -300,31 +238,15 @@ class CaseRecordLifecycleTest(unittest.TestCase):
                          "EraseParticipant"} <= methods, methods)
 
     def other_tenant_token(self):
-        """A token of a second organisation, added to the stack's tokens file (SIGHUP reloads)."""
-        made = subprocess.run(
-            [os.path.join(BIN_DIR, "tools", "admin", "kompas-admin"), "token", "create",
-             "--tokens_file=" + os.path.join(STATE, "tokens.jsonl"), "--tenant=other-org",
-             "--scopes=records.read,records.write", "--valid_days=1", "--note=python test"],
-            check=True, stdout=subprocess.PIPE, text=True)
-        with open(os.path.join(STATE, "pids", "caserecord")) as f:
-            os.kill(int(f.read()), signal.SIGHUP)
-        token = made.stdout.strip()
-        # The reload is asynchronous: wait until the new token is accepted.
-        for _ in range(100):
-            try:
-                self.cr.ListParticipants(self.m.ListParticipantsRequest(),
-                                         metadata=auth(token=token), timeout=5)
-                return token
-            except grpc.RpcError as e:
-                if e.code() != grpc.StatusCode.UNAUTHENTICATED:
-                    raise
-                time.sleep(0.05)
-        self.fail("the second organisation's token was never accepted")
+        """A token of a second organisation, added to the tokens file and loaded (SIGHUP)."""
+        token = STACK.new_token("other-org", ["records.read", "records.write"])
+        STACK.reload_tokens()
+        return token
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bin_dir", default=BIN_DIR)
+    parser.add_argument("--bin_dir", default=kompas_stack.BIN_DIR)
     args, rest = parser.parse_known_args()
-    BIN_DIR = os.path.abspath(args.bin_dir)
+    kompas_stack.BIN_DIR = os.path.abspath(args.bin_dir)
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
