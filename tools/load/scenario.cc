@@ -40,4 +40,15 @@ std::vector<const ScenarioSpec*> ScenarioRegistry::List() const {
   return out;
 }
 
+MixedScenario::MixedScenario(std::vector<Part> parts) : parts_(std::move(parts)) {
+  for (std::size_t i = 0; i < parts_.size(); ++i) {
+    for (int w = 0; w < std::max(1, parts_[i].weight); ++w) schedule_.push_back(i);
+  }
+}
+
+void MixedScenario::StartCall(CallDone done) {
+  const std::size_t n = next_.fetch_add(1, std::memory_order_relaxed);
+  parts_[schedule_[n % schedule_.size()]].scenario->StartCall(std::move(done));
+}
+
 }  // namespace kompas::load

@@ -155,6 +155,24 @@ class UnaryScenario final : public Scenario {
   std::atomic<std::size_t> next_{0};
 };
 
+// Several scenarios as one: call n goes to the part whose share of the weights covers n (e.g.
+// weights {1, 2, 2}: of every five calls one goes to the first part and two to each other), so a
+// run measures a realistic mix of reads and writes against one service.
+class MixedScenario final : public Scenario {
+ public:
+  struct Part {
+    std::unique_ptr<Scenario> scenario;
+    int weight = 1;  // > 0
+  };
+  explicit MixedScenario(std::vector<Part> parts);
+  void StartCall(CallDone done) override;
+
+ private:
+  std::vector<Part> parts_;
+  std::vector<std::size_t> schedule_;  // one part index per slot of the weights' sum
+  std::atomic<std::size_t> next_{0};
+};
+
 }  // namespace kompas::load
 
 #endif  // KOMPAS_TOOLS_LOAD_SCENARIO_H_

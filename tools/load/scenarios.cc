@@ -5,6 +5,7 @@
 
 #include "tools/load/budget_scenarios.h"
 #include "tools/load/caserecord_scenarios.h"
+#include "tools/load/catalog_scenarios.h"
 #include "tools/load/echo.h"
 #include "tools/load/matching_scenarios.h"
 #include "tools/load/scenario.h"
@@ -28,6 +29,7 @@ ScenarioRegistry BuiltinScenarios() {
   MustAdd(AddEchoScenario(registry));
   MustAdd(AddBudgetScenarios(registry));
   MustAdd(AddCaseRecordScenarios(registry));
+  MustAdd(AddCatalogScenarios(registry));
   MustAdd(AddMatchingScenarios(registry));
   return registry;
 }
