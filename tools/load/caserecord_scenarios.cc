@@ -40,8 +40,8 @@ std::unique_ptr<Scenario> CreateScenario(const ScenarioParams& params) {
 std::unique_ptr<Scenario> ListScenario(const ScenarioParams& params) {
   v1::ListParticipantsRequest request;
   request.set_page_size(50);
-  return std::make_unique<UnaryScenario<CaseRecordService, v1::ListParticipantsRequest,
-                                        v1::ListParticipantsResponse>>(
+  return std::make_unique<
+      UnaryScenario<CaseRecordService, v1::ListParticipantsRequest, v1::ListParticipantsResponse>>(
       params, std::move(request),
       [](CaseRecordService::Stub& stub, grpc::ClientContext* context,
          const v1::ListParticipantsRequest* req, v1::ListParticipantsResponse* resp,
@@ -90,9 +90,8 @@ absl::Status AddCaseRecordScenarios(ScenarioRegistry& registry) {
           v1::Participant made;
           grpc::Status status = setup->CreateParticipant(&context, NewParticipant(), &made);
           if (!status.ok()) {
-            return absl::UnavailableError(
-                absl::StrCat("caserecord-mixed: setting up participants failed: ",
-                             status.error_message()));
+            return absl::UnavailableError(absl::StrCat(
+                "caserecord-mixed: setting up participants failed: ", status.error_message()));
           }
           gets.emplace_back().set_name(made.name());
         }
@@ -100,8 +99,8 @@ absl::Status AddCaseRecordScenarios(ScenarioRegistry& registry) {
         parts.push_back({CreateScenario(params), 1});
         parts.push_back({ListScenario(params), 2});
         parts.push_back(
-            {std::make_unique<UnaryScenario<CaseRecordService, v1::GetParticipantRequest,
-                                            v1::Participant>>(
+            {std::make_unique<
+                 UnaryScenario<CaseRecordService, v1::GetParticipantRequest, v1::Participant>>(
                  params, std::move(gets),
                  [](CaseRecordService::Stub& stub, grpc::ClientContext* context,
                     const v1::GetParticipantRequest* req, v1::Participant* resp,
