@@ -251,6 +251,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const DownstreamConfi
       static_cast<int>(absl::ToInt64Milliseconds(config.max_reconnect_backoff));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, max_backoff_ms);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::min(1000, max_backoff_ms));
+  // Spread calls over every address the name resolves to (a headless Kubernetes Service lists
+  // each replica); with one address (the local stack) this is the same as pick_first.
+  args.SetLoadBalancingPolicyName("round_robin");
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (config.tls_root_certs_pem.empty()) {
     credentials = grpc::InsecureChannelCredentials();

@@ -108,6 +108,10 @@ absl::Status ServerRuntime::Start() {
   builder.AddListeningPort(config_.listen, credentials_, &port_);
   builder.SetMaxReceiveMessageSize(config_.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_receive_message_bytes);
+  // Connections are closed (gracefully) after 5 minutes, so that clients balancing
+  // round-robin over a service's replicas (client.cc) spread onto new replicas after a scale-up.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
   for (auto& [service, name] : services_) builder.RegisterService(service);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
@@ -127,6 +131,9 @@ absl::Status ServerRuntime::Start() {
           absl::StrCat("cannot serve metrics on ", config_.metrics_listen, ": ", e.what()));
     }
   }
+  // Liveness: SERVING while the process runs and is not draining, whatever its critical
+  // dependencies do (a database outage is not cured by a restart; readiness reports that).
+  server_->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
   CheckDependencies();
   nlohmann::ordered_json fields = {
       {"address", config_.listen},

@@ -51,6 +51,11 @@ struct CriticalDependency {
   std::function<absl::Status()> probe;  // must return within a bounded time
 };
 
+// The grpc.health.v1 service name for liveness probes: SERVING from start-up until the drain
+// begins, also while a critical dependency is down (the overall status "" and each service's
+// own name report readiness: NOT_SERVING then).
+inline constexpr char kLivenessService[] = "kompas.liveness";
+
 class ServerRuntime {
  public:
   // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (call it from main before any

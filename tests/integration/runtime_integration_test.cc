@@ -142,6 +142,8 @@ TEST_F(RuntimeTest, CriticalDependencyDownTurnsHealthNotServingAndBack) {
   ASSERT_EQ(std::remove(dependency_file_.c_str()), 0);
   ASSERT_TRUE(server_->WaitForHealth(HealthCheckResponse::NOT_SERVING, absl::Seconds(5)).ok());
   EXPECT_EQ(*server_->Health("kompas.testing.v1.TestingService"), HealthCheckResponse::NOT_SERVING);
+  // Liveness stays SERVING: a restart would not bring the dependency back.
+  EXPECT_EQ(*server_->Health("kompas.liveness"), HealthCheckResponse::SERVING);
   std::ofstream(dependency_file_) << "up\n";
   ASSERT_TRUE(server_->WaitForHealth(HealthCheckResponse::SERVING, absl::Seconds(5)).ok());
   EXPECT_THAT(server_->process().ReadOutput(),
