@@ -3,7 +3,13 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/caserecord/convert.h"
+#include "services/caserecord/report/network_report.h"
+#include "services/caserecord/snapshot_diff.h"
+#include "services/caserecord/storage/validate.h"
 #include "services/common/validation.h"
 
 namespace kompas::caserecord {
@@ -41,6 +47,19 @@ KOMPAS_CASERECORD_METHOD(ListSessions, Scope::kRecordsRead);
 KOMPAS_CASERECORD_METHOD(UpdateSession, Scope::kRecordsWrite);
 KOMPAS_CASERECORD_METHOD(DeleteSession, Scope::kRecordsWrite);
 KOMPAS_CASERECORD_METHOD(ListAuditEvents, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(GetNetworkReport, Scope::kNetworkReport);
+KOMPAS_CASERECORD_METHOD(ExportParticipant, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(SuggestAssessmentLevels, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(CreateCompassSnapshot, Scope::kRecordsWrite);
+KOMPAS_CASERECORD_METHOD(GetCompassSnapshot, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(ListCompassSnapshots, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(DeleteCompassSnapshot, Scope::kRecordsWrite);
+KOMPAS_CASERECORD_METHOD(RecomputeCompassSnapshot, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(CreateOutcome, Scope::kRecordsWrite);
+KOMPAS_CASERECORD_METHOD(GetOutcome, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(ListOutcomes, Scope::kRecordsRead);
+KOMPAS_CASERECORD_METHOD(UpdateOutcome, Scope::kRecordsWrite);
+KOMPAS_CASERECORD_METHOD(DeleteOutcome, Scope::kRecordsWrite);
 
 #undef KOMPAS_CASERECORD_METHOD
 
@@ -75,11 +94,51 @@ st::PageRequest PageOf(int32_t page_size, const std::string& page_token) {
   return st::PageRequest{page_size, page_token};
 }
 
+// A downstream's error as caserecord's caller sees it. UNAVAILABLE names the service but not
+// its internal address (the shared client puts it in); INVALID_ARGUMENT names the field inside
+// the snapshot's question ("budget: household.adults[0].age: …" →
+// "compass_snapshot.income_request.household.adults[0].age: …"); anything else keeps its code
+// and its message, which already names the service.
+absl::Status FromDownstream(const absl::Status& status, absl::string_view service,
+                            absl::string_view question_field) {
+  if (status.code() == absl::StatusCode::kUnavailable) {
+    return absl::UnavailableError(absl::StrCat(service, " is unavailable; try again shortly"));
+  }
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    absl::string_view message = status.message();
+    absl::ConsumePrefix(&message, absl::StrCat(service, ": "));
+    absl::ConsumePrefix(&message, "profile.");  // MatchRequest.profile is the question itself.
+    return absl::InvalidArgumentError(absl::StrCat(question_field, ".", message));
+  }
+  return status;
+}
+
+// Just the question of `in` (match_profile or income_request), with `rule_date` when given.
+std::shared_ptr<v1::CompassSnapshot> QuestionOf(const v1::CompassSnapshot& in,
+                                                const kompas::type::v1::Date* rule_date) {
+  auto out = std::make_shared<v1::CompassSnapshot>();
+  out->set_label(in.label());
+  if (in.has_match_profile()) {
+    *out->mutable_match_profile() = in.match_profile();
+    if (rule_date != nullptr) *out->mutable_match_profile()->mutable_rule_date() = *rule_date;
+  } else if (in.has_income_request()) {
+    *out->mutable_income_request() = in.income_request();
+    if (rule_date != nullptr) *out->mutable_income_request()->mutable_rule_date() = *rule_date;
+  }
+  return out;
+}
+
 }  // namespace
 
 CaseRecordServiceImpl::CaseRecordServiceImpl(const RpcEnv& env, storage::CaseStore& store,
-                                             std::function<bool()> database_up)
-    : env_(env), store_(store), database_up_(std::move(database_up)) {}
+                                             std::function<bool()> database_up,
+                                             CompassClients compass,
+                                             std::shared_ptr<const report::RegionMap> regions)
+    : env_(env),
+      store_(store),
+      database_up_(std::move(database_up)),
+      compass_(compass),
+      regions_(std::move(regions)) {}
 
 template <typename Handler>
 grpc::ServerUnaryReactor* CaseRecordServiceImpl::Serve(grpc::CallbackServerContext* ctx,
@@ -171,7 +230,7 @@ grpc::ServerUnaryReactor* CaseRecordServiceImpl::EraseParticipant(
     if (!v1::ErasureReason_IsValid(req->reason())) {
       return InvalidField("reason", "must be one of the erasure reasons");
     }
-    store_.EraseParticipant(c, *id, req->etag(),
+    store_.EraseParticipant(c, *id, req->etag(), static_cast<st::ErasureReason>(req->reason()),
                             [call = std::move(call), resp](absl::StatusOr<st::EraseResult> result) {
                               if (!result.ok()) return call->Finish(result.status());
                               resp->set_name(ParticipantName(result->participant_id));
@@ -440,6 +499,268 @@ grpc::ServerUnaryReactor* CaseRecordServiceImpl::DeleteSession(grpc::CallbackSer
   });
 }
 
+// --- Export and level suggestions --------------------------------------------------------------
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::ExportParticipant(
+    grpc::CallbackServerContext* ctx, const v1::ExportParticipantRequest* req,
+    v1::ExportParticipantResponse* resp) {
+  return Serve(ctx, kExportParticipant, [&](Call call, const st::CallContext& c) -> absl::Status {
+    absl::StatusOr<std::string> id = ParseParticipantName(req->name(), "name");
+    if (!id.ok()) return id.status();
+    store_.ExportParticipant(c, *id, Reply<st::ParticipantExport>(std::move(call), resp));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::SuggestAssessmentLevels(
+    grpc::CallbackServerContext* ctx, const v1::SuggestAssessmentLevelsRequest* req,
+    v1::SuggestAssessmentLevelsResponse* resp) {
+  return Serve(
+      ctx, kSuggestAssessmentLevels, [&](Call call, const st::CallContext& c) -> absl::Status {
+        absl::StatusOr<std::string> pid = ParseParticipantName(req->parent(), "parent");
+        if (!pid.ok()) return pid.status();
+        absl::StatusOr<ChildName> name =
+            ParseChildName(req->compass_snapshot(), kCompassSnapshots, "compass_snapshot");
+        if (!name.ok()) return name.status();
+        if (name->participant != *pid) {
+          return InvalidField("compass_snapshot", "must be a snapshot of `parent`");
+        }
+        store_.GetCompassSnapshot(
+            c, name->participant, name->id,
+            [call = std::move(call), resp](absl::StatusOr<st::CompassSnapshot> got) {
+              if (!got.ok()) return call->Finish(got.status());
+              v1::CompassSnapshot snapshot;
+              ToProto(*got, &snapshot);
+              absl::StatusOr<std::vector<v1::LevelSuggestion>> levels = SuggestLevels(snapshot);
+              if (!levels.ok()) return call->Finish(levels.status());
+              for (v1::LevelSuggestion& l : *levels) *resp->add_suggestions() = l;
+              call->Finish(absl::OkStatus());
+            });
+        return absl::OkStatus();
+      });
+}
+
+// --- Compass snapshots --------------------------------------------------------------------------
+
+void CaseRecordServiceImpl::Answer(const Call& call, std::shared_ptr<v1::CompassSnapshot> snapshot,
+                                   std::function<void(absl::Status)> done) const {
+  const CallOptions options{.idempotent = true};
+  if (snapshot->has_match_profile()) {
+    if (compass_.matching == nullptr) {
+      return done(absl::UnavailableError(
+          "matching is unavailable: the case-record service runs without --matching_address"));
+    }
+    struct Exchange {
+      kompas::matching::v1::MatchRequest request;
+      kompas::matching::v1::MatchResponse response;
+    };
+    auto x = std::make_shared<Exchange>();
+    *x->request.mutable_profile() = snapshot->match_profile();
+    compass_.matching->Call(
+        &kompas::matching::v1::MatchingService::Stub::async_interface::Match, &x->request,
+        &x->response, options, &call->info(),
+        [call, x, snapshot, done = std::move(done)](absl::Status s) {
+          if (!s.ok()) return done(FromDownstream(s, "matching", "compass_snapshot.match_profile"));
+          *snapshot->mutable_match_result() = std::move(*x->response.mutable_result());
+          done(absl::OkStatus());
+        });
+    return;
+  }
+  if (snapshot->has_income_request()) {
+    if (compass_.budget == nullptr) {
+      return done(absl::UnavailableError(
+          "budget is unavailable: the case-record service runs without --budget_address"));
+    }
+    auto response = std::make_shared<kompas::budget::v1::CalculateIncomeResponse>();
+    compass_.budget->Call(
+        &kompas::budget::v1::BudgetService::Stub::async_interface::CalculateIncome,
+        &snapshot->income_request(), response.get(), options, &call->info(),
+        [call, response, snapshot, done = std::move(done)](absl::Status s) {
+          if (!s.ok()) return done(FromDownstream(s, "budget", "compass_snapshot.income_request"));
+          *snapshot->mutable_income_response() = std::move(*response);
+          done(absl::OkStatus());
+        });
+    return;
+  }
+  done(InvalidField("compass_snapshot.question",
+                    "is required: set match_profile or income_request"));
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::CreateCompassSnapshot(
+    grpc::CallbackServerContext* ctx, const v1::CreateCompassSnapshotRequest* req,
+    v1::CompassSnapshot* resp) {
+  return Serve(
+      ctx, kCreateCompassSnapshot, [&](Call call, const st::CallContext& c) -> absl::Status {
+        absl::StatusOr<std::string> pid = ParseParticipantName(req->parent(), "parent");
+        if (!pid.ok()) return pid.status();
+        if (!req->has_compass_snapshot()) {
+          return InvalidField("compass_snapshot", "is required");
+        }
+        const v1::CompassSnapshot& in = req->compass_snapshot();
+        // Checked before the question is sent anywhere (the store checks again).
+        if (st::Utf8Length(in.label()) > 100) {
+          return InvalidField("compass_snapshot.label", "must be at most 100 characters");
+        }
+        std::shared_ptr<v1::CompassSnapshot> snapshot = QuestionOf(in, nullptr);
+        Answer(call, snapshot, [this, call, c, pid = *pid, snapshot, resp](absl::Status s) {
+          if (!s.ok()) return call->Finish(s);
+          FillAnswerFigures(snapshot.get());
+          store_.CreateCompassSnapshot(c, pid, FromProto(*snapshot),
+                                       Reply<st::CompassSnapshot>(call, resp));
+        });
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::GetCompassSnapshot(
+    grpc::CallbackServerContext* ctx, const v1::GetCompassSnapshotRequest* req,
+    v1::CompassSnapshot* resp) {
+  return Serve(ctx, kGetCompassSnapshot, [&](Call call, const st::CallContext& c) -> absl::Status {
+    absl::StatusOr<ChildName> name = ParseChildName(req->name(), kCompassSnapshots, "name");
+    if (!name.ok()) return name.status();
+    store_.GetCompassSnapshot(c, name->participant, name->id,
+                              Reply<st::CompassSnapshot>(std::move(call), resp));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::ListCompassSnapshots(
+    grpc::CallbackServerContext* ctx, const v1::ListCompassSnapshotsRequest* req,
+    v1::ListCompassSnapshotsResponse* resp) {
+  return Serve(
+      ctx, kListCompassSnapshots, [&](Call call, const st::CallContext& c) -> absl::Status {
+        absl::StatusOr<std::string> pid = ParseParticipantName(req->parent(), "parent");
+        if (!pid.ok()) return pid.status();
+        store_.ListCompassSnapshots(
+            c, *pid, PageOf(req->page_size(), req->page_token()),
+            [call = std::move(call), resp](absl::StatusOr<st::Page<st::CompassSnapshot>> page) {
+              if (!page.ok()) return call->Finish(page.status());
+              // Without question and answer: get one for those.
+              for (const st::CompassSnapshot& s : page->items) {
+                ToProto(s, resp->add_compass_snapshots(), /*content=*/false);
+              }
+              resp->set_next_page_token(page->next_page_token);
+              call->Finish(absl::OkStatus());
+            });
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::DeleteCompassSnapshot(
+    grpc::CallbackServerContext* ctx, const v1::DeleteCompassSnapshotRequest* req, Empty*) {
+  return Serve(
+      ctx, kDeleteCompassSnapshot, [&](Call call, const st::CallContext& c) -> absl::Status {
+        absl::StatusOr<ChildName> name = ParseChildName(req->name(), kCompassSnapshots, "name");
+        if (!name.ok()) return name.status();
+        store_.DeleteCompassSnapshot(c, name->participant, name->id, ReplyEmpty(std::move(call)));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::RecomputeCompassSnapshot(
+    grpc::CallbackServerContext* ctx, const v1::RecomputeCompassSnapshotRequest* req,
+    v1::RecomputeCompassSnapshotResponse* resp) {
+  return Serve(
+      ctx, kRecomputeCompassSnapshot, [&](Call call, const st::CallContext& c) -> absl::Status {
+        absl::StatusOr<ChildName> name = ParseChildName(req->name(), kCompassSnapshots, "name");
+        if (!name.ok()) return name.status();
+        if (req->has_rule_date() && !st::IsValidDate(FromProto(req->rule_date()))) {
+          return InvalidField("rule_date", "must be a valid calendar date");
+        }
+        store_.GetCompassSnapshot(
+            c, name->participant, name->id,
+            [this, call, req, resp](absl::StatusOr<st::CompassSnapshot> got) {
+              if (!got.ok()) return call->Finish(got.status());
+              ToProto(*got, resp->mutable_original());
+              std::shared_ptr<v1::CompassSnapshot> again =
+                  QuestionOf(resp->original(), req->has_rule_date() ? &req->rule_date() : nullptr);
+              Answer(call, again, [call, again, resp](absl::Status s) {
+                if (!s.ok()) return call->Finish(s);
+                std::vector<v1::SnapshotDifference> differences;
+                if (again->has_match_result()) {
+                  differences = DiffMatch(resp->original().match_result(), again->match_result());
+                  *resp->mutable_match_result() = std::move(*again->mutable_match_result());
+                } else {
+                  differences =
+                      DiffIncome(resp->original().income_response(), again->income_response());
+                  *resp->mutable_income_response() = std::move(*again->mutable_income_response());
+                }
+                for (v1::SnapshotDifference& d : differences) {
+                  *resp->add_differences() = std::move(d);
+                }
+                call->Finish(absl::OkStatus());
+              });
+            });
+        return absl::OkStatus();
+      });
+}
+
+// --- Outcomes -----------------------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::CreateOutcome(grpc::CallbackServerContext* ctx,
+                                                               const v1::CreateOutcomeRequest* req,
+                                                               v1::Outcome* resp) {
+  return Serve(ctx, kCreateOutcome, [&](Call call, const st::CallContext& c) -> absl::Status {
+    absl::StatusOr<std::string> pid = ParseParticipantName(req->parent(), "parent");
+    if (!pid.ok()) return pid.status();
+    if (!req->has_outcome()) return InvalidField("outcome", "is required");
+    store_.CreateOutcome(c, *pid, FromProto(req->outcome()),
+                         Reply<st::Outcome>(std::move(call), resp));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::GetOutcome(grpc::CallbackServerContext* ctx,
+                                                            const v1::GetOutcomeRequest* req,
+                                                            v1::Outcome* resp) {
+  return Serve(ctx, kGetOutcome, [&](Call call, const st::CallContext& c) -> absl::Status {
+    absl::StatusOr<ChildName> name = ParseChildName(req->name(), kOutcomes, "name");
+    if (!name.ok()) return name.status();
+    store_.GetOutcome(c, name->participant, name->id, Reply<st::Outcome>(std::move(call), resp));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::ListOutcomes(grpc::CallbackServerContext* ctx,
+                                                              const v1::ListOutcomesRequest* req,
+                                                              v1::ListOutcomesResponse* resp) {
+  return Serve(ctx, kListOutcomes, [&](Call call, const st::CallContext& c) -> absl::Status {
+    absl::StatusOr<std::string> pid = ParseParticipantName(req->parent(), "parent");
+    if (!pid.ok()) return pid.status();
+    store_.ListOutcomes(
+        c, *pid, PageOf(req->page_size(), req->page_token()),
+        ReplyPage<st::Outcome>(std::move(call), resp, [](auto* r) { return r->add_outcomes(); }));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::UpdateOutcome(grpc::CallbackServerContext* ctx,
+                                                               const v1::UpdateOutcomeRequest* req,
+                                                               v1::Outcome* resp) {
+  return Serve(ctx, kUpdateOutcome, [&](Call call, const st::CallContext& c) -> absl::Status {
+    if (!req->has_outcome()) return InvalidField("outcome", "is required");
+    absl::StatusOr<ChildName> name =
+        ParseChildName(req->outcome().name(), kOutcomes, "outcome.name");
+    if (!name.ok()) return name.status();
+    st::Outcome o = FromProto(req->outcome());
+    o.id = name->id;
+    store_.UpdateOutcome(c, name->participant, std::move(o), FromProto(req->update_mask()),
+                         Reply<st::Outcome>(std::move(call), resp));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::DeleteOutcome(grpc::CallbackServerContext* ctx,
+                                                               const v1::DeleteOutcomeRequest* req,
+                                                               Empty*) {
+  return Serve(ctx, kDeleteOutcome, [&](Call call, const st::CallContext& c) -> absl::Status {
+    absl::StatusOr<ChildName> name = ParseChildName(req->name(), kOutcomes, "name");
+    if (!name.ok()) return name.status();
+    store_.DeleteOutcome(c, name->participant, name->id, req->etag(), ReplyEmpty(std::move(call)));
+    return absl::OkStatus();
+  });
+}
+
 // --- Access log ---------------------------------------------------------------------------------
 
 grpc::ServerUnaryReactor* CaseRecordServiceImpl::ListAuditEvents(
@@ -452,6 +773,25 @@ grpc::ServerUnaryReactor* CaseRecordServiceImpl::ListAuditEvents(
                            ReplyPage<st::AuditEvent>(std::move(call), resp, [](auto* r) {
                              return r->add_audit_events();
                            }));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CaseRecordServiceImpl::GetNetworkReport(
+    grpc::CallbackServerContext* ctx, const v1::GetNetworkReportRequest* req,
+    v1::NetworkReport* resp) {
+  return Serve(ctx, kGetNetworkReport, [&](Call call, const st::CallContext&) -> absl::Status {
+    if (regions_ == nullptr) {
+      return absl::FailedPreconditionError("the network report needs --regions_file");
+    }
+    const absl::Time now = absl::Now();
+    if (absl::Status s = report::ValidateReportRequest(*req, now); !s.ok()) return s;
+    report::RunNetworkReport(store_, regions_, *req, now,
+                             [call = std::move(call), resp](absl::StatusOr<v1::NetworkReport> r) {
+                               if (!r.ok()) return call->Finish(r.status());
+                               *resp = *std::move(r);
+                               call->Finish(absl::OkStatus());
+                             });
     return absl::OkStatus();
   });
 }

@@ -10,17 +10,33 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "kompas/budget/v1/budget.grpc.pb.h"
 #include "kompas/caserecord/v1/caserecord.grpc.pb.h"
+#include "kompas/matching/v1/matching.grpc.pb.h"
+#include "services/caserecord/report/regions.h"
 #include "services/caserecord/storage/store.h"
+#include "services/common/client.h"
 #include "services/common/rpc.h"
 
 namespace kompas::caserecord {
 
 inline constexpr char kCaseRecordServiceName[] = "kompas.caserecord.v1.CaseRecordService";
 
-// Participants' Mobility Mentoring records per organisation (issue 9). Compass snapshots,
-// outcomes, export, level suggestions and the network report (issue 10) answer UNIMPLEMENTED
-// (gRPC's default); see the README's status table.
+using MatchingClient = Downstream<kompas::matching::v1::MatchingService>;
+using BudgetClient = Downstream<kompas::budget::v1::BudgetService>;
+
+// The services a compass snapshot's question goes to (CreateCompassSnapshot,
+// RecomputeCompassSnapshot). Either may be null (not configured): a question for it is then
+// UNAVAILABLE naming the service. They must outlive the service. The caller's token is sent
+// on, so creating a snapshot needs a token with the `compass` scope besides `records.write`.
+struct CompassClients {
+  const MatchingClient* matching = nullptr;
+  const BudgetClient* budget = nullptr;
+};
+
+// Participants' Mobility Mentoring records per organisation (issues 9 and 10): participants,
+// consents, assessments, goals, sessions, compass snapshots (answered by matching or budget),
+// outcomes, export, level suggestions and the access log.
 class CaseRecordServiceImpl final
     : public kompas::caserecord::v1::CaseRecordService::CallbackService {
  public:
@@ -28,7 +44,8 @@ class CaseRecordServiceImpl final
   // false answers UNAVAILABLE at once (the database is known to be down) instead of letting the
   // call wait for a connection attempt.
   CaseRecordServiceImpl(const RpcEnv& env, storage::CaseStore& store,
-                        std::function<bool()> database_up = nullptr);
+                        std::function<bool()> database_up = nullptr, CompassClients compass = {},
+                        std::shared_ptr<const report::RegionMap> regions = nullptr);
 
   using Empty = google::protobuf::Empty;
 
@@ -116,10 +133,57 @@ class CaseRecordServiceImpl final
                                           const v1::DeleteSessionRequest* req,
                                           Empty* resp) override;
 
+  // Export and level suggestions.
+  grpc::ServerUnaryReactor* ExportParticipant(grpc::CallbackServerContext* ctx,
+                                              const v1::ExportParticipantRequest* req,
+                                              v1::ExportParticipantResponse* resp) override;
+  grpc::ServerUnaryReactor* SuggestAssessmentLevels(
+      grpc::CallbackServerContext* ctx, const v1::SuggestAssessmentLevelsRequest* req,
+      v1::SuggestAssessmentLevelsResponse* resp) override;
+
+  // Compass snapshots.
+  grpc::ServerUnaryReactor* CreateCompassSnapshot(grpc::CallbackServerContext* ctx,
+                                                  const v1::CreateCompassSnapshotRequest* req,
+                                                  v1::CompassSnapshot* resp) override;
+  grpc::ServerUnaryReactor* GetCompassSnapshot(grpc::CallbackServerContext* ctx,
+                                               const v1::GetCompassSnapshotRequest* req,
+                                               v1::CompassSnapshot* resp) override;
+  grpc::ServerUnaryReactor* ListCompassSnapshots(grpc::CallbackServerContext* ctx,
+                                                 const v1::ListCompassSnapshotsRequest* req,
+                                                 v1::ListCompassSnapshotsResponse* resp) override;
+  grpc::ServerUnaryReactor* DeleteCompassSnapshot(grpc::CallbackServerContext* ctx,
+                                                  const v1::DeleteCompassSnapshotRequest* req,
+                                                  Empty* resp) override;
+  grpc::ServerUnaryReactor* RecomputeCompassSnapshot(
+      grpc::CallbackServerContext* ctx, const v1::RecomputeCompassSnapshotRequest* req,
+      v1::RecomputeCompassSnapshotResponse* resp) override;
+
+  // Outcomes.
+  grpc::ServerUnaryReactor* CreateOutcome(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateOutcomeRequest* req,
+                                          v1::Outcome* resp) override;
+  grpc::ServerUnaryReactor* GetOutcome(grpc::CallbackServerContext* ctx,
+                                       const v1::GetOutcomeRequest* req,
+                                       v1::Outcome* resp) override;
+  grpc::ServerUnaryReactor* ListOutcomes(grpc::CallbackServerContext* ctx,
+                                         const v1::ListOutcomesRequest* req,
+                                         v1::ListOutcomesResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateOutcome(grpc::CallbackServerContext* ctx,
+                                          const v1::UpdateOutcomeRequest* req,
+                                          v1::Outcome* resp) override;
+  grpc::ServerUnaryReactor* DeleteOutcome(grpc::CallbackServerContext* ctx,
+                                          const v1::DeleteOutcomeRequest* req,
+                                          Empty* resp) override;
+
   // Access log.
   grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* ctx,
                                             const v1::ListAuditEventsRequest* req,
                                             v1::ListAuditEventsResponse* resp) override;
+
+  // The network report (scope network.report): needs the region table.
+  grpc::ServerUnaryReactor* GetNetworkReport(grpc::CallbackServerContext* ctx,
+                                             const v1::GetNetworkReportRequest* req,
+                                             v1::NetworkReport* resp) override;
 
  private:
   // A started call, shared with the store's callback.
@@ -130,9 +194,17 @@ class CaseRecordServiceImpl final
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* ctx, const MethodSpec& spec,
                                   Handler&& handler);
 
+  // Answers the snapshot's question (match_profile or income_request) with the service for it
+  // and calls `done` once, on a gRPC thread (or at once when the service is not configured),
+  // with the answer set in `snapshot`. `call` must stay unfinished until then.
+  void Answer(const Call& call, std::shared_ptr<v1::CompassSnapshot> snapshot,
+              std::function<void(absl::Status)> done) const;
+
   const RpcEnv env_;
   storage::CaseStore& store_;
   const std::function<bool()> database_up_;
+  const CompassClients compass_;
+  const std::shared_ptr<const report::RegionMap> regions_;
 };
 
 }  // namespace kompas::caserecord

@@ -262,6 +262,171 @@ void ToProto(const storage::Session& s, v1::Session* out) {
   out->set_etag(s.etag);
 }
 
+// --- Compass snapshots --------------------------------------------------------------------------
+
+storage::CompassSnapshot FromProto(const v1::CompassSnapshot& s) {
+  storage::CompassSnapshot out;
+  out.label = s.label();
+  switch (s.question_case()) {
+    case v1::CompassSnapshot::kMatchProfile:
+      out.question_kind = storage::SnapshotQuestion::kMatch;
+      s.match_profile().SerializeToString(&out.question);
+      break;
+    case v1::CompassSnapshot::kIncomeRequest:
+      out.question_kind = storage::SnapshotQuestion::kIncome;
+      s.income_request().SerializeToString(&out.question);
+      break;
+    case v1::CompassSnapshot::QUESTION_NOT_SET:
+      break;
+  }
+  switch (s.answer_case()) {
+    case v1::CompassSnapshot::kMatchResult:
+      s.match_result().SerializeToString(&out.answer);
+      break;
+    case v1::CompassSnapshot::kIncomeResponse:
+      s.income_response().SerializeToString(&out.answer);
+      break;
+    case v1::CompassSnapshot::ANSWER_NOT_SET:
+      break;
+  }
+  out.rule_set_id = s.rule_set_id().value();
+  out.data_version = s.data_version();
+  out.margin_cents = s.margin().cents();
+  out.lonend = s.lonend();
+  return out;
+}
+
+void FillAnswerFigures(v1::CompassSnapshot* s) {
+  if (s->has_match_result()) {
+    const kompas::matching::v1::MatchResult& r = s->match_result();
+    *s->mutable_rule_set_id() = r.basis().rules().rule_set_id();
+    s->set_data_version(r.data().data_version());
+    s->mutable_margin()->set_cents(r.current_margin().cents());
+    const kompas::matching::v1::Candidate* top = nullptr;
+    for (const kompas::matching::v1::Candidate& c : r.candidates()) {
+      if (top == nullptr || c.rank() < top->rank()) top = &c;
+    }
+    s->set_lonend(top != nullptr ? top->lonend() : r.current_margin().cents() >= 0);
+  } else if (s->has_income_response()) {
+    const kompas::budget::v1::CalculateIncomeResponse& r = s->income_response();
+    *s->mutable_rule_set_id() = r.basis().rules().rule_set_id();
+    s->clear_data_version();
+    s->mutable_margin()->set_cents(r.calculation().margin().cents());
+    s->set_lonend(r.calculation().lonend());
+  }
+}
+
+void ToProto(const storage::CompassSnapshot& s, v1::CompassSnapshot* out, bool content) {
+  out->Clear();
+  out->set_name(ChildResourceName(s.participant_id, kCompassSnapshots, s.id));
+  out->set_label(s.label);
+  // Question and answer were serialized from these very messages and sealed (authenticated):
+  // they parse. A failure would leave the oneof unset rather than show something wrong.
+  if (content && !s.question.empty()) {
+    if (s.question_kind == storage::SnapshotQuestion::kMatch) {
+      if (!out->mutable_match_profile()->ParseFromString(s.question)) out->clear_match_profile();
+      if (!s.answer.empty() && !out->mutable_match_result()->ParseFromString(s.answer)) {
+        out->clear_match_result();
+      }
+    } else if (s.question_kind == storage::SnapshotQuestion::kIncome) {
+      if (!out->mutable_income_request()->ParseFromString(s.question)) {
+        out->clear_income_request();
+      }
+      if (!s.answer.empty() && !out->mutable_income_response()->ParseFromString(s.answer)) {
+        out->clear_income_response();
+      }
+    }
+  }
+  if (!s.rule_set_id.empty()) out->mutable_rule_set_id()->set_value(s.rule_set_id);
+  out->set_data_version(s.data_version);
+  out->mutable_margin()->set_cents(s.margin_cents);
+  out->set_lonend(s.lonend);
+  out->set_created_by(s.created_by);
+  ToProto(s.create_time, out->mutable_create_time());
+}
+
+// --- Outcomes -----------------------------------------------------------------------------------
+
+storage::Outcome FromProto(const v1::Outcome& o) {
+  storage::Outcome out;
+  out.type = Enum<storage::OutcomeType>(o.type());
+  if (o.has_outcome_date()) out.outcome_date = FromProto(o.outcome_date());
+  switch (o.details_case()) {
+    case v1::Outcome::kJob:
+      out.details = storage::OutcomeDetails::kJob;
+      out.job.occupation = o.job().occupation();
+      out.job.minutes_per_week = o.job().minutes_per_week();
+      out.job.gross_hourly_wage_cents = o.job().gross_hourly_wage().cents();
+      out.job.permanent_contract = o.job().permanent_contract();
+      break;
+    case v1::Outcome::kTraining:
+      out.details = storage::OutcomeDetails::kTraining;
+      out.training.description = o.training().description();
+      out.training.level = static_cast<int32_t>(o.training().level());
+      out.training.certified = o.training().certified();
+      break;
+    case v1::Outcome::kDebts:
+      out.details = storage::OutcomeDetails::kDebts;
+      out.debts.amount_resolved_cents = o.debts().amount_resolved().cents();
+      out.debts.debt_free = o.debts().debt_free();
+      break;
+    case v1::Outcome::DETAILS_NOT_SET:
+      break;
+  }
+  out.etag = o.etag();
+  return out;
+}
+
+void ToProto(const storage::Outcome& o, v1::Outcome* out) {
+  out->Clear();
+  out->set_name(ChildResourceName(o.participant_id, kOutcomes, o.id));
+  out->set_type(Enum<v1::OutcomeType>(o.type));
+  if (!o.outcome_date.empty()) ToProto(o.outcome_date, out->mutable_outcome_date());
+  switch (o.details) {
+    case storage::OutcomeDetails::kJob: {
+      v1::JobDetails* job = out->mutable_job();
+      job->set_occupation(o.job.occupation);
+      job->set_minutes_per_week(o.job.minutes_per_week);
+      job->mutable_gross_hourly_wage()->set_cents(o.job.gross_hourly_wage_cents);
+      job->set_permanent_contract(o.job.permanent_contract);
+      break;
+    }
+    case storage::OutcomeDetails::kTraining: {
+      v1::TrainingDetails* training = out->mutable_training();
+      training->set_description(o.training.description);
+      training->set_level(static_cast<kompas::catalog::v1::EducationLevel>(o.training.level));
+      training->set_certified(o.training.certified);
+      break;
+    }
+    case storage::OutcomeDetails::kDebts: {
+      v1::DebtDetails* debts = out->mutable_debts();
+      debts->mutable_amount_resolved()->set_cents(o.debts.amount_resolved_cents);
+      debts->set_debt_free(o.debts.debt_free);
+      break;
+    }
+    case storage::OutcomeDetails::kNone:
+      break;
+  }
+  ToProto(o.create_time, out->mutable_create_time());
+  ToProto(o.update_time, out->mutable_update_time());
+  out->set_etag(o.etag);
+}
+
+// --- Export -------------------------------------------------------------------------------------
+
+void ToProto(const storage::ParticipantExport& e, v1::ExportParticipantResponse* out) {
+  out->Clear();
+  ToProto(e.participant, out->mutable_participant());
+  for (const auto& c : e.consents) ToProto(c, out->add_consents());
+  for (const auto& a : e.assessments) ToProto(a, out->add_assessments());
+  for (const auto& g : e.goals) ToProto(g, out->add_goals());
+  for (const auto& s : e.sessions) ToProto(s, out->add_sessions());
+  for (const auto& s : e.snapshots) ToProto(s, out->add_compass_snapshots());
+  for (const auto& o : e.outcomes) ToProto(o, out->add_outcomes());
+  for (const auto& a : e.audit_events) ToProto(a, out->add_audit_events());
+  ToProto(e.export_time, out->mutable_export_time());
+}
+
 // --- Access log and timeline --------------------------------------------------------------------
 
 void ToProto(const storage::AuditEvent& e, v1::AuditEvent* out) {
@@ -290,6 +455,12 @@ void ToProto(const storage::TimelineEntry& e, v1::TimelineEntry* out) {
       break;
     case storage::TimelineEntry::Kind::kSession:
       ToProto(e.session, out->mutable_session());
+      break;
+    case storage::TimelineEntry::Kind::kSnapshot:
+      ToProto(e.snapshot, out->mutable_compass_snapshot(), /*content=*/false);
+      break;
+    case storage::TimelineEntry::Kind::kOutcome:
+      ToProto(e.outcome, out->mutable_outcome());
       break;
   }
 }

@@ -3,7 +3,8 @@
 // structs of services/caserecord/storage/types.h (whose enum numbers equal the proto's).
 //
 // Names: "participants/{participant}" and "participants/{participant}/{collection}/{id}" with
-// the collections consents, assessments, goals, sessions and auditEvents. Ids are 1..64
+// the collections consents, assessments, goals, sessions, compassSnapshots, outcomes and
+// auditEvents. Ids are 1..64
 // characters of [a-z0-9]; a name of another shape is INVALID_ARGUMENT naming the field.
 //
 // Values are not validated here beyond their shape: the store validates every input and names
@@ -33,6 +34,8 @@ inline constexpr char kAssessments[] = "assessments";
 inline constexpr char kGoals[] = "goals";
 inline constexpr char kSessions[] = "sessions";
 inline constexpr char kAuditEvents[] = "auditEvents";
+inline constexpr char kCompassSnapshots[] = "compassSnapshots";
+inline constexpr char kOutcomes[] = "outcomes";
 
 struct ChildName {
   std::string participant;  // participant id
@@ -76,6 +79,22 @@ void ToProto(const storage::Goal& g, v1::Goal* out);
 
 storage::Session FromProto(const v1::Session& s);
 void ToProto(const storage::Session& s, v1::Session* out);
+
+// A snapshot's label, question and (when set) answer, as the store keeps them: question and
+// answer serialized, the figures (rule-set, data version, margin, lonend) taken from the
+// answer (see FillAnswerFigures).
+storage::CompassSnapshot FromProto(const v1::CompassSnapshot& s);
+// Sets rule_set_id, data_version, margin and lonend of `s` from its answer: for a match the
+// current situation's margin and whether the top candidate is lonend (the current situation
+// when there is no candidate); for an income question the calculation's margin and lonend.
+void FillAnswerFigures(v1::CompassSnapshot* s);
+// With `content` false, question and answer are left out (lists and the timeline).
+void ToProto(const storage::CompassSnapshot& s, v1::CompassSnapshot* out, bool content = true);
+
+storage::Outcome FromProto(const v1::Outcome& o);
+void ToProto(const storage::Outcome& o, v1::Outcome* out);
+
+void ToProto(const storage::ParticipantExport& e, v1::ExportParticipantResponse* out);
 
 void ToProto(const storage::AuditEvent& e, v1::AuditEvent* out);
 void ToProto(const storage::TimelineEntry& e, v1::TimelineEntry* out);

@@ -3,26 +3,36 @@
 // whole lifecycle, tenancy, etags, field masks, paging under concurrent writes, bad input, an
 // unreachable PostgreSQL, and SIGKILL under write load. No mocks: every call goes through the
 // wire, the runtime, the store and the database.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "kompas/budget/v1/budget.grpc.pb.h"
 #include "kompas/caserecord/v1/caserecord.grpc.pb.h"
+#include "kompas/matching/v1/matching.grpc.pb.h"
 #include "tests/integration/service_process.h"
 #include "tests/support/postgres_db.h"
+#include "tests/support/redis_server.h"
 
 namespace kompas::testing {
 namespace {
@@ -147,8 +157,11 @@ class CaseRecordTestBase {
   }
 
   std::vector<std::string> Args() const {
-    return {"--database=" + database_, "--deployment_key_file=" + dir_ + "/deployment.key",
-            "--bsn_secret_file=" + dir_ + "/bsn.key", "--dependency_poll_interval=200ms"};
+    std::vector<std::string> args = {
+        "--database=" + database_, "--deployment_key_file=" + dir_ + "/deployment.key",
+        "--bsn_secret_file=" + dir_ + "/bsn.key", "--dependency_poll_interval=200ms"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+    return args;
   }
 
   void StartService() {
@@ -253,6 +266,7 @@ class CaseRecordTestBase {
   std::string a_;  // org-a, records.read + records.write
   std::string b_;  // org-b, the same
   int starts_ = 0;
+  std::vector<std::string> extra_args_;  // e.g. --budget_address
   std::unique_ptr<ServiceProcess> service_;
   std::unique_ptr<Stub> stub_;
 };
@@ -951,11 +965,22 @@ TEST_P(CaseRecordIntegrationTest, ScopesAndTokensAreEnforced) {
   EXPECT_CODE(Rpc(reader, &Stub::CreateParticipant, create, &out), PERMISSION_DENIED);
   EXPECT_CODE(Get(compass, p.name(), &out), PERMISSION_DENIED);
   EXPECT_CODE(Get("", p.name(), &out), UNAUTHENTICATED);
-  // Not built yet (issue 10): answered plainly.
+  // Issue 10's calls: reading (outcomes, export) needs records.read, writing records.write.
   v1::ListOutcomesRequest outcomes;
   outcomes.set_parent(p.name());
   v1::ListOutcomesResponse outcomes_out;
-  EXPECT_CODE(Rpc(a_, &Stub::ListOutcomes, outcomes, &outcomes_out), UNIMPLEMENTED);
+  EXPECT_TRUE(Rpc(reader, &Stub::ListOutcomes, outcomes, &outcomes_out).ok());
+  v1::CreateOutcomeRequest outcome;
+  outcome.set_parent(p.name());
+  outcome.mutable_outcome()->set_type(v1::OUTCOME_TYPE_LEFT_BIJSTAND);
+  *outcome.mutable_outcome()->mutable_outcome_date() = D(2025, 10, 1);
+  v1::Outcome outcome_out;
+  EXPECT_CODE(Rpc(reader, &Stub::CreateOutcome, outcome, &outcome_out), PERMISSION_DENIED);
+  v1::ExportParticipantRequest export_req;
+  export_req.set_name(p.name());
+  v1::ExportParticipantResponse exported;
+  EXPECT_CODE(Rpc(compass, &Stub::ExportParticipant, export_req, &exported), PERMISSION_DENIED);
+  EXPECT_TRUE(Rpc(reader, &Stub::ExportParticipant, export_req, &exported).ok());
 }
 
 // Writers on four connections create participants with a three-step goal each, as fast as the
@@ -1209,6 +1234,36 @@ TEST_F(CaseRecordCliTest, MentorsDay) {
   EXPECT_THAT(out, HasSubstr("assessment.levels[0].level"));
 }
 
+// An AVG access request and an erasure from the command line: the export is JSON with every
+// resource decrypted and no BSN; after the erasure the participant is gone.
+TEST_F(CaseRecordCliTest, ExportThenErase) {
+  auto [code, out] = Kompas({"create", "gemeente=GM0014", "intake=2025-09-01",
+                             "name=Exportnaam Jansen", "bsn=111222333"});
+  ASSERT_EQ(code, 0) << out;
+  const std::string participant = FirstLine(out);
+  std::tie(code, out) = Kompas({"session", participant, "date=2025-10-01", "minutes=45",
+                                "notes=Sollicitatiebrief geschreven"});
+  ASSERT_EQ(code, 0) << out;
+
+  std::tie(code, out) = Kompas({"export", participant});
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("\"display_name\": \"Exportnaam Jansen\""));
+  EXPECT_THAT(out, HasSubstr("\"notes\": \"Sollicitatiebrief geschreven\""));
+  EXPECT_THAT(out, HasSubstr("\"audit_events\""));
+  EXPECT_THAT(out, HasSubstr("\"export_time\""));
+  EXPECT_THAT(out, Not(HasSubstr("111222333")));
+
+  std::tie(code, out) = Kompas({"erase", participant});
+  EXPECT_EQ(code, 2) << out;  // No reason: refused before any call.
+  EXPECT_THAT(out, HasSubstr("--reason"));
+  std::tie(code, out) = Kompas({"erase", participant, "reason=participant-request"});
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("erased " + participant + ": 2 resources deleted"));
+  std::tie(code, out) = Kompas({"export", participant});
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_THAT(out, HasSubstr("not found"));
+}
+
 // --- Start-up refuses what it cannot work with -------------------------------------------------
 
 class CaseRecordStartupTest : public CaseRecordTestBase, public ::testing::Test {
@@ -1275,6 +1330,543 @@ TEST_F(CaseRecordStartupTest, ABadDatabaseStopsTheProcess) {
   std::tie(code, out) = RunExpectingExit(args);
   EXPECT_EQ(code, 2);
   EXPECT_THAT(out, HasSubstr("--database"));
+}
+
+// --- Compass snapshots against real budget, catalog, matching and redis -----------------------
+
+// A port that was free a moment ago, for budget, which must come back on the same address.
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return 0;
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The value of `key` in a rule-set YAML ("akw.quarter_0_5:\n    value: \"295.07\"") in cents.
+int64_t RuleCents(const std::string& yaml, const std::string& key) {
+  const size_t at = yaml.find("\n  " + key + ":");
+  const size_t value = yaml.find("value: \"", at);
+  if (at == std::string::npos || value == std::string::npos) return -1;
+  const size_t start = value + 8;
+  const std::string number = yaml.substr(start, yaml.find('"', start) - start);
+  const std::vector<std::string> parts = absl::StrSplit(number, '.');
+  if (parts.size() != 2 || parts[1].size() != 2) return -1;
+  return std::stoll(parts[0]) * 100 + std::stoll(parts[1]);
+}
+
+// The same file with `key`'s value set to `cents` (the rest untouched, so it stays valid).
+std::string WithRuleCents(const std::string& yaml, const std::string& key, int64_t cents) {
+  const size_t at = yaml.find("\n  " + key + ":");
+  const size_t start = yaml.find("value: \"", at) + 8;
+  const size_t end = yaml.find('"', start);
+  return absl::StrCat(yaml.substr(0, start), cents / 100, ".",
+                      absl::Dec(cents % 100, absl::kZeroPad2), yaml.substr(end));
+}
+
+// Single parent, 34, not working (bijstand), children born 2021 (4 on the rule date: the 0–5
+// kinderbijslag band) and 2016 (9: the 6–11 band), Maastricht, kale huur € 750.
+kompas::type::v1::Household SingleParent() {
+  kompas::type::v1::Household h;
+  h.set_gemeente_code("GM0935");
+  kompas::type::v1::Adult* a = h.add_adults();
+  *a->mutable_birth_date() = D(1992, 4, 12);
+  a->mutable_health_premium()->set_cents(15'900);
+  for (int year : {2021, 2016}) *h.add_children()->mutable_birth_date() = D(year, 6, 1);
+  h.mutable_housing()->set_tenure(kompas::type::v1::HOUSING_TENURE_RENTED);
+  h.mutable_housing()->set_self_contained(true);
+  h.mutable_housing()->mutable_bare_rent()->set_cents(75'000);
+  h.mutable_housing()->mutable_energy()->set_cents(16'000);
+  return h;
+}
+
+kompas::budget::v1::CalculateIncomeRequest IncomeQuestion() {
+  kompas::budget::v1::CalculateIncomeRequest q;
+  *q.mutable_household() = SingleParent();
+  *q.mutable_rule_date() = D(2026, 3, 1);
+  return q;
+}
+
+kompas::matching::v1::MatchProfile MatchQuestion() {
+  kompas::matching::v1::MatchProfile p;
+  p.set_profile_id("snap-1");
+  *p.mutable_household() = SingleParent();
+  p.set_job_seeker(1);
+  p.set_education_level(kompas::catalog::v1::EDUCATION_LEVEL_NLQF_1);
+  p.set_available_minutes_per_week(24 * 60);
+  p.set_max_training_months(24);
+  p.set_max_candidates(100);
+  *p.mutable_rule_date() = D(2026, 3, 1);
+  return p;
+}
+
+const v1::SnapshotDifference* FindDifference(const v1::RecomputeCompassSnapshotResponse& r,
+                                             const std::string& path) {
+  for (const v1::SnapshotDifference& d : r.differences()) {
+    if (d.field_path() == path) return &d;
+  }
+  return nullptr;
+}
+
+class CaseRecordCompassTest : public CaseRecordTestBase, public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(SetUpDatabase(GetParam()));
+    compass_token_ =
+        tokens_->Add("org-a", {Scope::kRecordsRead, Scope::kRecordsWrite, Scope::kCompass});
+    // Budget runs on a copy of the rules, so that the test can change a figure.
+    rules_dir_ = dir_ + "/rules";
+    std::error_code ec;
+    std::filesystem::copy(std::string(KOMPAS_SOURCE_DIR) + "/data/rules/nl", rules_dir_,
+                          std::filesystem::copy_options::recursive, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+    budget_port_ = FreePort();
+    ASSERT_GT(budget_port_, 0);
+    ASSERT_NO_FATAL_FAILURE(StartBudget());
+    catalog_ = Start("catalog", CatalogDataArgs());
+    ASSERT_NE(catalog_, nullptr);
+    matching_ = Start("matching", {absl::StrCat("--budget_address=127.0.0.1:", budget_port_),
+                                   "--catalog_address=" + catalog_->address()});
+    ASSERT_NE(matching_, nullptr);
+    extra_args_ = {absl::StrCat("--budget_address=127.0.0.1:", budget_port_),
+                   "--matching_address=" + matching_->address()};
+    ASSERT_NO_FATAL_FAILURE(StartService());
+  }
+  void TearDown() override {
+    service_.reset();
+    matching_.reset();
+    catalog_.reset();
+    budget_.reset();
+    redis_.reset();
+    TearDownDatabase();
+  }
+
+  std::unique_ptr<ServiceProcess> Start(const std::string& name, std::vector<std::string> args) {
+    ServiceOptions options;
+    options.binary = std::string(KOMPAS_BIN_DIR) + "/services/" + name + "/kompas-" + name;
+    options.tokens_file = tokens_->path();
+    options.output_path = absl::StrCat(dir_, "/", name, "-", ++starts_, ".log");
+    options.args = std::move(args);
+    options.args.push_back("--redis=" + redis_->url());
+    absl::StatusOr<std::unique_ptr<ServiceProcess>> p = ServiceProcess::Start(options);
+    EXPECT_TRUE(p.ok()) << p.status();
+    return p.ok() ? *std::move(p) : nullptr;
+  }
+  void StartBudget() {
+    std::vector<std::string> args = BudgetDataArgs(rules_dir_);
+    args.push_back(absl::StrCat("--listen=127.0.0.1:", budget_port_));
+    budget_ = Start("budget", std::move(args));
+    ASSERT_NE(budget_, nullptr);
+    ASSERT_EQ(budget_->port(), budget_port_);
+  }
+
+  grpc::Status Snapshot(const v1::CompassSnapshot& snapshot, v1::CompassSnapshot* out) {
+    v1::CreateCompassSnapshotRequest req;
+    req.set_parent(participant_);
+    *req.mutable_compass_snapshot() = snapshot;
+    return Rpc(compass_token_, &Stub::CreateCompassSnapshot, req, out);
+  }
+  // Retries while a restarted downstream is being reconnected to (UNAVAILABLE).
+  grpc::Status Recompute(const std::string& name, v1::RecomputeCompassSnapshotResponse* out) {
+    v1::RecomputeCompassSnapshotRequest req;
+    req.set_name(name);
+    grpc::Status s;
+    for (int i = 0; i < 50; ++i) {
+      out->Clear();
+      s = Rpc(compass_token_, &Stub::RecomputeCompassSnapshot, req, out);
+      if (s.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return s;
+  }
+
+  std::string compass_token_;  // org-a, records.read + records.write + compass
+  std::string rules_dir_;
+  std::string participant_;
+  int budget_port_ = 0;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> budget_;
+  std::unique_ptr<ServiceProcess> catalog_;
+  std::unique_ptr<ServiceProcess> matching_;
+};
+
+TEST_P(CaseRecordCompassTest, SnapshotsAreRealAnswersAndRecomputeShowsARuleChange) {
+  participant_ = Create(compass_token_, NewParticipant("Snapshotnaam")).name();
+  ASSERT_FALSE(participant_.empty());
+
+  // An income snapshot: the stored answer is budget's own answer to the same question.
+  v1::CompassSnapshot income_in;
+  income_in.set_label("Intake");
+  *income_in.mutable_income_request() = IncomeQuestion();
+  v1::CompassSnapshot income;
+  grpc::Status s = Snapshot(income_in, &income);
+  ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  EXPECT_THAT(income.name(), ::testing::StartsWith(participant_ + "/compassSnapshots/"));
+  EXPECT_EQ(income.label(), "Intake");
+  EXPECT_EQ(income.created_by(), "mentor-1");
+  kompas::budget::v1::CalculateIncomeResponse direct_income;
+  {
+    grpc::ClientContext ctx;
+    AddBearer(ctx, compass_token_);
+    s = kompas::budget::v1::BudgetService::NewStub(budget_->channel())
+            ->CalculateIncome(&ctx, IncomeQuestion(), &direct_income);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_TRUE(Same(income.income_response(), direct_income))
+      << income.income_response().DebugString() << "\nvs\n"
+      << direct_income.DebugString();
+  EXPECT_TRUE(Same(income.income_request(), IncomeQuestion()));
+  EXPECT_EQ(income.margin().cents(), direct_income.calculation().margin().cents());
+  EXPECT_EQ(income.lonend(), direct_income.calculation().lonend());
+  EXPECT_EQ(income.rule_set_id().value(), direct_income.basis().rules().rule_set_id().value());
+  EXPECT_FALSE(income.rule_set_id().value().empty());
+  EXPECT_TRUE(income.data_version().empty());
+
+  // A match snapshot: the stored answer is matching's own answer.
+  v1::CompassSnapshot match_in;
+  match_in.set_label("Carrièrekompas");
+  *match_in.mutable_match_profile() = MatchQuestion();
+  v1::CompassSnapshot match;
+  s = Snapshot(match_in, &match);
+  ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  kompas::matching::v1::MatchResponse direct_match;
+  {
+    grpc::ClientContext ctx;
+    AddBearer(ctx, compass_token_);
+    kompas::matching::v1::MatchRequest req;
+    *req.mutable_profile() = MatchQuestion();
+    s = kompas::matching::v1::MatchingService::NewStub(matching_->channel())
+            ->Match(&ctx, req, &direct_match);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_TRUE(Same(match.match_result(), direct_match.result()));
+  ASSERT_GT(match.match_result().candidates_size(), 0);
+  EXPECT_EQ(match.margin().cents(), direct_match.result().current_margin().cents());
+  EXPECT_EQ(match.data_version(), direct_match.result().data().data_version());
+  EXPECT_FALSE(match.data_version().empty());
+  EXPECT_EQ(match.lonend(), direct_match.result().candidates(0).lonend());
+
+  // Get returns it whole; List and the timeline leave question and answer out.
+  v1::GetCompassSnapshotRequest get;
+  get.set_name(income.name());
+  v1::CompassSnapshot got;
+  ASSERT_TRUE(Rpc(a_, &Stub::GetCompassSnapshot, get, &got).ok());
+  EXPECT_TRUE(Same(got, income));
+  v1::ListCompassSnapshotsRequest list;
+  list.set_parent(participant_);
+  v1::ListCompassSnapshotsResponse listed;
+  ASSERT_TRUE(Rpc(a_, &Stub::ListCompassSnapshots, list, &listed).ok());
+  ASSERT_EQ(listed.compass_snapshots_size(), 2);
+  EXPECT_EQ(listed.compass_snapshots(0).name(), match.name());  // Newest first.
+  EXPECT_FALSE(listed.compass_snapshots(0).has_match_profile());
+  EXPECT_FALSE(listed.compass_snapshots(0).has_match_result());
+  EXPECT_EQ(listed.compass_snapshots(1).margin().cents(), income.margin().cents());
+
+  // The level suggestion from the income snapshot, by the documented rule: disposable income
+  // as a share of the required budget; not working → employment level 1.
+  const int64_t required = direct_income.calculation().required_budget().cents();
+  const int64_t disposable = direct_income.calculation().disposable_income().cents();
+  ASSERT_GT(required, 0);
+  const int64_t percent = disposable * 100 / required;
+  const int financial = percent < 70    ? 1
+                        : percent < 85  ? 2
+                        : percent < 100 ? 3
+                        : percent < 110 ? 4
+                                        : 5;
+  v1::SuggestAssessmentLevelsRequest suggest;
+  suggest.set_parent(participant_);
+  suggest.set_compass_snapshot(income.name());
+  v1::SuggestAssessmentLevelsResponse suggested;
+  s = Rpc(a_, &Stub::SuggestAssessmentLevels, suggest, &suggested);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(suggested.suggestions_size(), 2);
+  EXPECT_EQ(suggested.suggestions(0).pillar(), v1::PILLAR_FINANCIAL_MANAGEMENT);
+  EXPECT_EQ(suggested.suggestions(0).suggested_level(), financial) << percent << " %";
+  EXPECT_EQ(suggested.suggestions(0).compass_snapshot(), income.name());
+  EXPECT_EQ(suggested.suggestions(1).pillar(), v1::PILLAR_EMPLOYMENT_CAREER);
+  EXPECT_EQ(suggested.suggestions(1).suggested_level(), 1);
+
+  // Nothing changed yet: recomputing finds no difference.
+  v1::RecomputeCompassSnapshotResponse same;
+  s = Recompute(income.name(), &same);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(same.differences_size(), 0);
+  EXPECT_TRUE(Same(same.original(), income));
+
+  // Raise kinderbijslag for the 0–5 band by € 3,00 a quarter in budget's rules and restart
+  // budget on them (with an empty cache). Kinderbijslag is a third of the quarterly amounts:
+  // +300 / 3 = +100 cents a month, and it is no income for bijstand or the toeslagen, so
+  // disposable income and margin move by exactly the same 100 cents.
+  const std::string file = rules_dir_ + "/2026-01.yaml";
+  const std::string yaml = ReadText(file);
+  const int64_t before = RuleCents(yaml, "akw.quarter_0_5");
+  ASSERT_GT(before, 0);
+  // € 3,00 a quarter is € 1,00 a month: 300 is a multiple of 3, so no rounding is involved.
+  const int64_t expected_change = 300 / 3;
+  budget_.reset();
+  WriteFile(file, WithRuleCents(yaml, "akw.quarter_0_5", before + 300));
+  ASSERT_EQ(RuleCents(ReadText(file), "akw.quarter_0_5"), before + 300);
+  absl::StatusOr<std::unique_ptr<RedisServer>> fresh = RedisServer::Start();
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  redis_ = *std::move(fresh);  // Budget's cache keys name the rule-set, not its figures.
+  ASSERT_NO_FATAL_FAILURE(StartBudget());
+
+  v1::RecomputeCompassSnapshotResponse income_now;
+  s = Recompute(income.name(), &income_now);
+  ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  EXPECT_TRUE(Same(income_now.original(), income)) << "the stored snapshot is unchanged";
+  ASSERT_TRUE(income_now.has_income_response());
+  const v1::SnapshotDifference* line =
+      FindDifference(income_now, "calculation.lines[kinderbijslag]");
+  ASSERT_NE(line, nullptr);
+  EXPECT_EQ(line->change().cents(), expected_change);
+  EXPECT_THAT(line->explanation(), HasSubstr("Je kinderbijslag is nu € 1,00 per maand hoger"));
+  const v1::SnapshotDifference* total = FindDifference(income_now, "calculation.disposable_income");
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ(total->change().cents(), expected_change);
+  const v1::SnapshotDifference* margin = FindDifference(income_now, "calculation.margin");
+  ASSERT_NE(margin, nullptr);
+  EXPECT_EQ(margin->change().cents(), expected_change);
+  EXPECT_EQ(income_now.income_response().calculation().margin().cents(),
+            income.margin().cents() + expected_change);
+  // Nothing else moved: the three differences (and lonend only if the euro tipped it).
+  for (const v1::SnapshotDifference& d : income_now.differences()) {
+    EXPECT_THAT(d.field_path(), ::testing::AnyOf("calculation.lines[kinderbijslag]",
+                                                 "calculation.disposable_income",
+                                                 "calculation.margin", "calculation.lonend"));
+  }
+
+  v1::RecomputeCompassSnapshotResponse match_now;
+  s = Recompute(match.name(), &match_now);
+  ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  ASSERT_TRUE(match_now.has_match_result());
+  const v1::SnapshotDifference* current = FindDifference(match_now, "current_margin");
+  ASSERT_NE(current, nullptr);
+  EXPECT_EQ(current->change().cents(), expected_change);
+  // Every candidate in both answers earns the same extra euro.
+  int compared = 0;
+  for (const auto& c : match.match_result().candidates()) {
+    for (const auto& n : match_now.match_result().candidates()) {
+      if (n.occupation() != c.occupation()) continue;
+      ++compared;
+      EXPECT_EQ(n.margin().cents(), c.margin().cents() + expected_change) << c.title();
+      const v1::SnapshotDifference* d =
+          FindDifference(match_now, absl::StrCat("candidates[", c.occupation(), "].margin"));
+      ASSERT_NE(d, nullptr) << c.occupation();
+      EXPECT_EQ(d->change().cents(), expected_change);
+    }
+  }
+  EXPECT_GT(compared, 0);
+
+  // The export holds both snapshots with question and answer, and the timeline lists them.
+  v1::ExportParticipantRequest export_req;
+  export_req.set_name(participant_);
+  v1::ExportParticipantResponse exported;
+  s = Rpc(a_, &Stub::ExportParticipant, export_req, &exported);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(exported.compass_snapshots_size(), 2);
+  EXPECT_EQ(exported.participant().display_name(), "Snapshotnaam");
+  bool saw_income = false;
+  for (const v1::CompassSnapshot& e : exported.compass_snapshots()) {
+    if (e.name() == income.name()) saw_income = Same(e, income);
+  }
+  EXPECT_TRUE(saw_income);
+  v1::GetTimelineRequest timeline_req;
+  timeline_req.set_participant(participant_);
+  v1::GetTimelineResponse timeline;
+  ASSERT_TRUE(Rpc(a_, &Stub::GetTimeline, timeline_req, &timeline).ok());
+  int snapshots_on_timeline = 0;
+  for (const v1::TimelineEntry& e : timeline.entries()) {
+    if (!e.has_compass_snapshot()) continue;
+    ++snapshots_on_timeline;
+    EXPECT_FALSE(e.compass_snapshot().has_income_request());
+    EXPECT_FALSE(e.compass_snapshot().has_match_result());
+  }
+  EXPECT_EQ(snapshots_on_timeline, 2);
+
+  // Budget down: an income snapshot is UNAVAILABLE naming budget, not its address.
+  budget_.reset();
+  v1::CompassSnapshot refused;
+  s = Snapshot(income_in, &refused);
+  EXPECT_CODE(s, UNAVAILABLE);
+  EXPECT_THAT(s.error_message(), HasSubstr("budget is unavailable"));
+  EXPECT_THAT(s.error_message(), Not(HasSubstr("127.0.0.1")));
+}
+
+TEST_P(CaseRecordCompassTest, BadQuestionNamesTheFieldInsideTheSnapshot) {
+  participant_ = Create(compass_token_, NewParticipant("Vraag")).name();
+  v1::CompassSnapshot in;
+  *in.mutable_income_request() = IncomeQuestion();
+  in.mutable_income_request()->mutable_household()->mutable_adults(0)->set_minutes_per_week(99999);
+  v1::CompassSnapshot out;
+  grpc::Status s = Snapshot(in, &out);
+  EXPECT_CODE(s, INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("compass_snapshot.income_request.household.adults[0].minutes_per_week"));
+  in.set_label(std::string(101, 'x'));
+  s = Snapshot(in, &out);
+  EXPECT_CODE(s, INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("compass_snapshot.label"));
+  // A token without the compass scope cannot make budget answer.
+  v1::CreateCompassSnapshotRequest req;
+  req.set_parent(participant_);
+  *req.mutable_compass_snapshot()->mutable_income_request() = IncomeQuestion();
+  s = Rpc(a_, &Stub::CreateCompassSnapshot, req, &out);
+  EXPECT_CODE(s, PERMISSION_DENIED);
+}
+
+// `kompas participant snapshot` saves the income of a household file; the line it prints has
+// the margin budget computes for that household.
+TEST_P(CaseRecordCompassTest, SnapshotFromTheCommandLine) {
+  participant_ = Create(compass_token_, NewParticipant("Cli")).name();
+  WriteFile(dir_ + "/token", compass_token_ + "\n");
+  const std::string household =
+      std::string(KOMPAS_SOURCE_DIR) + "/examples/single-parent-maastricht.json";
+  SubprocessOptions options;
+  options.argv = {std::string(KOMPAS_BIN_DIR) + "/tools/cli/kompas",
+                  "participant",
+                  "--services=caserecord=" + service_->address(),
+                  "--token_file=" + dir_ + "/token",
+                  "--timeout=10s",
+                  "snapshot",
+                  participant_,
+                  "household=" + household,
+                  "label=Intake"};
+  options.output_path = dir_ + "/cli-snapshot.out";
+  absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(options);
+  ASSERT_TRUE(p.ok()) << p.status();
+  absl::StatusOr<int> code = (*p)->Wait(absl::Seconds(20));
+  ASSERT_TRUE(code.ok());
+  const std::string out = (*p)->ReadOutput();
+  ASSERT_EQ(*code, 0) << out;
+  EXPECT_THAT(out, ::testing::StartsWith(participant_ + "/compassSnapshots/"));
+  // The same household straight to budget (today's rules, as the snapshot used).
+  kompas::budget::v1::CalculateIncomeRequest direct;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(ReadText(household), direct.mutable_household())
+          .ok());
+  kompas::budget::v1::CalculateIncomeResponse money;
+  grpc::ClientContext ctx;
+  AddBearer(ctx, compass_token_);
+  ASSERT_TRUE(kompas::budget::v1::BudgetService::NewStub(budget_->channel())
+                  ->CalculateIncome(&ctx, direct, &money)
+                  .ok());
+  // "€ 1.234,56", written out here: euros with a dot every three digits, a comma, the cents.
+  const int64_t margin = money.calculation().margin().cents();
+  const int64_t magnitude = margin < 0 ? -margin : margin;
+  std::string euros = absl::StrCat(magnitude / 100);
+  for (int i = static_cast<int>(euros.size()) - 3; i > 0; i -= 3)
+    euros.insert(static_cast<size_t>(i), ".");
+  const std::string amount = absl::StrCat(margin < 0 ? "-€ " : "€ ", euros, ",",
+                                          absl::Dec(magnitude % 100, absl::kZeroPad2));
+  EXPECT_THAT(out, HasSubstr(absl::StrCat("Intake: margin ", amount, " a month, ",
+                                          money.calculation().lonend() ? "lonend" : "not lonend")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, CaseRecordCompassTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const ::testing::TestParamInfo<Engine>& param) {
+                           return param.param == Engine::kSqlite ? "Sqlite" : "Postgres";
+                         });
+
+// Without --matching_address and --budget_address, snapshots are UNAVAILABLE naming the
+// service; outcomes need neither.
+TEST_P(CaseRecordIntegrationTest, SnapshotsWithoutCompassServicesAreUnavailable) {
+  const std::string parent = Create(a_, NewParticipant("Zonder")).name();
+  v1::CreateCompassSnapshotRequest req;
+  req.set_parent(parent);
+  *req.mutable_compass_snapshot()->mutable_match_profile() = MatchQuestion();
+  v1::CompassSnapshot out;
+  grpc::Status s = Rpc(a_, &Stub::CreateCompassSnapshot, req, &out);
+  EXPECT_CODE(s, UNAVAILABLE);
+  EXPECT_THAT(s.error_message(), HasSubstr("matching is unavailable"));
+  *req.mutable_compass_snapshot()->mutable_income_request() = IncomeQuestion();
+  s = Rpc(a_, &Stub::CreateCompassSnapshot, req, &out);
+  EXPECT_CODE(s, UNAVAILABLE);
+  EXPECT_THAT(s.error_message(), HasSubstr("budget is unavailable"));
+}
+
+TEST_P(CaseRecordIntegrationTest, OutcomesOverGrpc) {
+  const std::string parent = Create(a_, NewParticipant("Uitkomst")).name();
+  v1::Outcome job;
+  job.set_type(v1::OUTCOME_TYPE_JOB_STARTED);
+  *job.mutable_outcome_date() = D(2025, 10, 1);
+  job.mutable_job()->set_occupation("occupations/5131");
+  job.mutable_job()->set_minutes_per_week(1440);
+  job.mutable_job()->mutable_gross_hourly_wage()->set_cents(1520);
+  const v1::Outcome created = CreateChild(a_, &Stub::CreateOutcome, parent,
+                                          &v1::CreateOutcomeRequest::mutable_outcome, job);
+  EXPECT_THAT(created.name(), ::testing::StartsWith(parent + "/outcomes/"));
+  EXPECT_EQ(created.job().minutes_per_week(), 1440);
+  EXPECT_EQ(created.etag(), "1");
+
+  // Update with a mask; then the first etag is stale.
+  v1::UpdateOutcomeRequest update;
+  *update.mutable_outcome() = created;
+  *update.mutable_outcome()->mutable_outcome_date() = D(2025, 10, 6);
+  update.mutable_outcome()->mutable_job()->set_minutes_per_week(9);  // Not in the mask.
+  *update.mutable_update_mask() = Mask({"outcome_date"});
+  v1::Outcome updated;
+  grpc::Status s = Rpc(a_, &Stub::UpdateOutcome, update, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(updated.outcome_date().day(), 6);
+  EXPECT_EQ(updated.job().minutes_per_week(), 1440);
+  s = Rpc(a_, &Stub::UpdateOutcome, update, &updated);
+  EXPECT_CODE(s, ABORTED);
+
+  // Bad input names the field; another organisation sees nothing.
+  v1::Outcome future = job;
+  *future.mutable_outcome_date() = D(2999, 1, 1);
+  v1::CreateOutcomeRequest bad;
+  bad.set_parent(parent);
+  *bad.mutable_outcome() = future;
+  v1::Outcome ignored;
+  s = Rpc(a_, &Stub::CreateOutcome, bad, &ignored);
+  EXPECT_CODE(s, INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("outcome.outcome_date"));
+  v1::GetOutcomeRequest get;
+  get.set_name(created.name());
+  s = Rpc(b_, &Stub::GetOutcome, get, &ignored);
+  EXPECT_CODE(s, NOT_FOUND);
+  v1::ListOutcomesRequest list;
+  list.set_parent(parent);
+  v1::ListOutcomesResponse listed;
+  EXPECT_CODE(Rpc(b_, &Stub::ListOutcomes, list, &listed), NOT_FOUND);
+  ASSERT_TRUE(Rpc(a_, &Stub::ListOutcomes, list, &listed).ok());
+  ASSERT_EQ(listed.outcomes_size(), 1);
+  EXPECT_TRUE(Same(listed.outcomes(0), updated));
+  v1::ExportParticipantRequest export_req;
+  export_req.set_name(parent);
+  v1::ExportParticipantResponse exported;
+  EXPECT_CODE(Rpc(b_, &Stub::ExportParticipant, export_req, &exported), NOT_FOUND);
+  ASSERT_TRUE(Rpc(a_, &Stub::ExportParticipant, export_req, &exported).ok());
+  ASSERT_EQ(exported.outcomes_size(), 1);
+  EXPECT_TRUE(Same(exported.outcomes(0), updated));
+
+  v1::DeleteOutcomeRequest del;
+  del.set_name(created.name());
+  del.set_etag(updated.etag());
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(Rpc(a_, &Stub::DeleteOutcome, del, &empty).ok());
+  EXPECT_CODE(Rpc(a_, &Stub::GetOutcome, get, &ignored), NOT_FOUND);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "tools/cli/income.h"
 #include "tools/cli/match.h"
 #include "tools/cli/participant.h"
+#include "tools/cli/report.h"
 #include "tools/cli/stack_file.h"
 
 ABSL_FLAG(std::string, stack_file, ".stack/stack.json",
@@ -51,6 +52,13 @@ ABSL_FLAG(int, education, 2,
 ABSL_FLAG(int, max_training_months, 24, "match: the longest training the job seeker would take");
 ABSL_FLAG(int, candidates, 12, "match: how many occupations to show");
 ABSL_FLAG(bool, validate_only, false, "catalog import: only check the files, change nothing");
+ABSL_FLAG(std::string, from, "", "report: the first month, yyyy-mm (a quarter's first)");
+ABSL_FLAG(std::string, to, "", "report: the last month, yyyy-mm (a quarter's last; ended)");
+ABSL_FLAG(bool, by_region, false, "report: a row per labour-market region");
+ABSL_FLAG(bool, by_cohort, false, "report: a row per intake cohort (month of intake)");
+ABSL_FLAG(bool, csv, false, "report: print the report as CSV");
+ABSL_FLAG(std::string, reason, "",
+          "participant erase: participant-request, retention-expired or recorded-in-error");
 
 namespace {
 
@@ -81,6 +89,8 @@ constexpr char kUsage[] =
     "           --gemeente=Maastricht [--max-level=3] [--min-demand=krap] [--query=zorg]\n"
     "  catalog  import DIR... [--validate-only]: load a complete set of catalogue files\n"
     "           (every error listed, nothing changed unless all are valid; scope catalog.admin)\n"
+    "  report   the network's k-anonymous evaluation report (scope network.report):\n"
+    "           --from=2026-01 --to=2026-09 [--by-region] [--by-cohort] [--csv]\n"
     "\n"
     "Flags: --stack_file=PATH  --json  --timeout=3s  (--helpfull for all)";
 
@@ -138,9 +148,22 @@ int main(int argc, char** argv) {
     options.timeout = absl::GetFlag(FLAGS_timeout);
     options.json = absl::GetFlag(FLAGS_json);
     options.actor = absl::GetFlag(FLAGS_actor);
+    options.reason = absl::GetFlag(FLAGS_reason);
+    options.household = absl::GetFlag(FLAGS_household);
     return kompas::cli::RunParticipant(*stack,
                                        std::vector<std::string>(args.begin() + 2, args.end()),
                                        options, std::cout, std::cerr);
+  }
+  if (command == "report") {
+    kompas::cli::ReportOptions options;
+    options.timeout = absl::GetFlag(FLAGS_timeout) + absl::Seconds(7);
+    options.json = absl::GetFlag(FLAGS_json);
+    options.from = absl::GetFlag(FLAGS_from);
+    options.to = absl::GetFlag(FLAGS_to);
+    options.by_region = absl::GetFlag(FLAGS_by_region);
+    options.by_cohort = absl::GetFlag(FLAGS_by_cohort);
+    options.csv = absl::GetFlag(FLAGS_csv);
+    return kompas::cli::RunReport(*stack, options, std::cout, std::cerr);
   }
   kompas::type::v1::Household household;
   if (command == "income" || command == "curve" || command == "wage" || command == "match") {

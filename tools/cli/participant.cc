@@ -4,7 +4,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -13,9 +15,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "kompas/caserecord/v1/caserecord.grpc.pb.h"
+#include "services/budget/income/engine.h"
 
 namespace kompas::cli {
 namespace {
@@ -315,11 +319,120 @@ absl::Status Run(Client& client, const std::string& sub, const std::vector<std::
     }
     return absl::OkStatus();
   }
-  return Usage(absl::StrCat("unknown subcommand '", sub,
-                            "': create, list, show, assess, goal, step, done, session, timeline"));
+  if (sub == "snapshot") {
+    // Saves a compass answer: the income of the household in FILE (kind=income, the default) or
+    // the Career Compass for its first adult (kind=match, hours= available per week).
+    absl::StatusOr<Parsed> parsed = WithName(rest, "participant (participants/ID)",
+                                             {"household", "label", "kind", "hours", "education"});
+    if (!parsed.ok()) return parsed.status();
+    const std::string path =
+        parsed->kv.count("household") ? parsed->kv.at("household") : options.household;
+    if (path.empty()) return Usage("household=FILE.json is required (see examples/)");
+    std::ifstream in(path);
+    if (!in) return Usage(absl::StrCat("household: cannot read ", path));
+    std::stringstream text;
+    text << in.rdbuf();
+    kompas::type::v1::Household household;
+    if (auto s = google::protobuf::util::JsonStringToMessage(text.str(), &household); !s.ok()) {
+      return Usage(absl::StrCat("household: ", path, ": ", s.message().as_string()));
+    }
+    v1::CreateCompassSnapshotRequest req;
+    req.set_parent(ParticipantNameArg(parsed->name));
+    v1::CompassSnapshot* snapshot = req.mutable_compass_snapshot();
+    snapshot->set_label(Get(parsed->kv, "label"));
+    const std::string kind = parsed->kv.count("kind") ? parsed->kv.at("kind") : "income";
+    if (kind == "income") {
+      *snapshot->mutable_income_request()->mutable_household() = std::move(household);
+    } else if (kind == "match") {
+      int hours = 32;
+      if (parsed->kv.count("hours")) {
+        absl::StatusOr<int> h = ParseInt(parsed->kv, "hours");
+        if (!h.ok()) return h.status();
+        hours = *h;
+      }
+      int education = 2;  // the highest completed NLQF level, 0 = none
+      if (parsed->kv.count("education")) {
+        absl::StatusOr<int> e = ParseInt(parsed->kv, "education");
+        if (!e.ok()) return e.status();
+        if (*e < 0 || *e > 8) return Usage("education: must be an NLQF level 1..8, or 0 for none");
+        education = *e;
+      }
+      kompas::matching::v1::MatchProfile* profile = snapshot->mutable_match_profile();
+      profile->set_education_level(static_cast<kompas::catalog::v1::EducationLevel>(education + 1));
+      *profile->mutable_household() = std::move(household);
+      profile->set_job_seeker(1);
+      profile->set_available_minutes_per_week(hours * 60);
+      profile->set_max_training_months(24);
+    } else {
+      return Usage("kind: must be income or match");
+    }
+    v1::CompassSnapshot resp;
+    if (absl::Status s = client.Call(&Stub::CreateCompassSnapshot, req, &resp); !s.ok()) return s;
+    if (options.json) {
+      out << Json(resp);
+    } else {
+      out << resp.name() << "\n"
+          << (resp.label().empty() ? "" : absl::StrCat(resp.label(), ": ")) << "margin "
+          << kompas::budget::FormatEuro(resp.margin().cents()) << " a month, "
+          << (resp.has_match_result() ? "best job " : "")
+          << (resp.lonend() ? "lonend" : "not lonend") << " (rules " << resp.rule_set_id().value()
+          << (resp.data_version().empty() ? "" : absl::StrCat(", data ", resp.data_version()))
+          << ")\n";
+    }
+    return absl::OkStatus();
+  }
+  if (sub == "export") {
+    // An AVG access request: everything held about the participant, always as JSON.
+    absl::StatusOr<Parsed> parsed = WithName(rest, "participant (participants/ID)", {});
+    if (!parsed.ok()) return parsed.status();
+    v1::ExportParticipantRequest req;
+    req.set_name(ParticipantNameArg(parsed->name));
+    v1::ExportParticipantResponse resp;
+    if (absl::Status s = client.Call(&Stub::ExportParticipant, req, &resp); !s.ok()) return s;
+    out << Json(resp);
+    return absl::OkStatus();
+  }
+  if (sub == "erase") {
+    absl::StatusOr<Parsed> parsed = WithName(rest, "participant (participants/ID)", {"reason"});
+    if (!parsed.ok()) return parsed.status();
+    const std::string reason_text =
+        parsed->kv.count("reason") ? parsed->kv.at("reason") : options.reason;
+    absl::StatusOr<v1::ErasureReason> reason = ParseErasureReason(reason_text);
+    if (!reason.ok()) return reason.status();
+    v1::EraseParticipantRequest req;
+    req.set_name(ParticipantNameArg(parsed->name));
+    req.set_reason(*reason);
+    v1::EraseParticipantResponse resp;
+    if (absl::Status s = client.Call(&Stub::EraseParticipant, req, &resp); !s.ok()) return s;
+    if (options.json) {
+      out << Json(resp);
+    } else {
+      out << "erased " << resp.name() << ": " << resp.resources_erased()
+          << " resources deleted, its data key destroyed; the access log stays\n";
+    }
+    return absl::OkStatus();
+  }
+  return Usage(absl::StrCat(
+      "unknown subcommand '", sub,
+      "': create, list, show, assess, goal, step, done, session, timeline, snapshot, export, "
+      "erase"));
 }
 
 }  // namespace
+
+std::string ParticipantNameArg(absl::string_view text) {
+  if (absl::StartsWith(text, "participants/")) return std::string(text);
+  return absl::StrCat("participants/", text);
+}
+
+absl::StatusOr<v1::ErasureReason> ParseErasureReason(absl::string_view text) {
+  if (text == "participant-request") return v1::ERASURE_REASON_PARTICIPANT_REQUEST;
+  if (text == "retention-expired") return v1::ERASURE_REASON_RETENTION_EXPIRED;
+  if (text == "recorded-in-error") return v1::ERASURE_REASON_RECORDED_IN_ERROR;
+  return Usage(
+      "--reason: must be participant-request, retention-expired or recorded-in-error "
+      "(erasure is irreversible: say why)");
+}
 
 // --- Parsing ------------------------------------------------------------------------------------
 
@@ -586,6 +699,26 @@ std::string FormatTimeline(const std::vector<v1::TimelineEntry>& entries) {
             s.notes().empty() ? "" : absl::StrCat(": ", Snippet(s.notes(), 50)));
         break;
       }
+      case v1::TimelineEntry::kCompassSnapshot: {
+        const v1::CompassSnapshot& c = e.compass_snapshot();
+        kind = "snapshot";
+        what = absl::StrCat(c.label().empty() ? "(no label)" : Snippet(c.label(), 30), ": margin ",
+                            kompas::budget::FormatEuro(c.margin().cents()), " a month, ",
+                            c.lonend() ? "lonend" : "not lonend");
+        break;
+      }
+      case v1::TimelineEntry::kOutcome: {
+        const v1::Outcome& o = e.outcome();
+        kind = "outcome";
+        absl::string_view type = v1::OutcomeType_Name(o.type());
+        absl::ConsumePrefix(&type, "OUTCOME_TYPE_");
+        what = absl::AsciiStrToLower(type);
+        if (o.has_job()) {
+          absl::StrAppend(&what, " ", o.job().occupation(), " ", o.job().minutes_per_week() / 60,
+                          " h/week");
+        }
+        break;
+      }
       default:
         kind = "other";
         break;
@@ -600,7 +733,7 @@ int RunParticipant(const StackFile& stack, const std::vector<std::string>& args,
                    const ParticipantOptions& options, std::ostream& out, std::ostream& err) {
   if (args.empty()) {
     err << "kompas participant: give a subcommand: create, list, show, assess, goal, step, done, "
-           "session, timeline\n";
+           "session, timeline, snapshot, export, erase\n";
     return 2;
   }
   auto it = stack.services.find("caserecord");

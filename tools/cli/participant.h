@@ -17,6 +17,14 @@
 //   kompas participant session participants/ID date=2026-03-09 minutes=45 [mode=in_person|
 //                              home_visit|phone|video] [pillars=employment,finance] [notes=…]
 //   kompas participant timeline participants/ID
+//   kompas participant snapshot participants/ID household=FILE.json [label=…] [kind=income|
+//                               match] [hours=32] [education=2]   (a saved compass answer; the
+//                               token needs the compass scope too)
+//   kompas participant export participants/ID        (everything, decrypted, as JSON: an AVG
+//                                                     access request)
+//   kompas participant erase participants/ID --reason=participant-request|retention-expired|
+//                                                     recorded-in-error   (irreversible)
+// A participant may also be given by its id alone ("ID" for "participants/ID").
 // Pillars: family, wellbeing, education, finance, employment.
 #ifndef KOMPAS_TOOLS_CLI_PARTICIPANT_H_
 #define KOMPAS_TOOLS_CLI_PARTICIPANT_H_
@@ -36,9 +44,11 @@ namespace kompas::cli {
 
 struct ParticipantOptions {
   absl::Duration timeout = absl::Seconds(3);
-  bool json = false;  // print the answer as JSON
-  std::string actor;  // sent as x-kompas-actor (the mentor's pseudonymous id); may be empty
-  std::string today;  // yyyy-mm-dd for defaults; empty = the local date
+  bool json = false;      // print the answer as JSON
+  std::string actor;      // sent as x-kompas-actor (the mentor's pseudonymous id); may be empty
+  std::string today;      // yyyy-mm-dd for defaults; empty = the local date
+  std::string reason;     // erase: --reason (or reason= after the name)
+  std::string household;  // snapshot: --household (or household= after the name)
 };
 
 // Runs `kompas participant <args…>`; returns the exit code (0 ok, 1 the call failed, 2 usage).
@@ -67,6 +77,11 @@ absl::StatusOr<kompas::caserecord::v1::GoalStep> StepFromArgs(const KeyValues& k
 absl::StatusOr<kompas::caserecord::v1::Session> SessionFromArgs(const KeyValues& kv);
 absl::StatusOr<kompas::caserecord::v1::ListParticipantsRequest> CaseloadFromArgs(
     const KeyValues& kv);
+
+// "participants/ID" as given, or "ID" → "participants/ID".
+std::string ParticipantNameArg(absl::string_view text);
+// participant-request | retention-expired | recorded-in-error; INVALID_ARGUMENT naming --reason.
+absl::StatusOr<kompas::caserecord::v1::ErasureReason> ParseErasureReason(absl::string_view text);
 
 std::string FormatParticipant(const kompas::caserecord::v1::Participant& p);
 std::string FormatCaseload(const std::vector<kompas::caserecord::v1::Participant>& participants);

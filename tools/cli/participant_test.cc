@@ -129,5 +129,43 @@ TEST(ParticipantRunTest, UsageErrorsNeedNoService) {
   EXPECT_THAT(err.str(), HasSubstr("intake=yyyy-mm-dd is required"));
 }
 
+TEST(ParticipantRunTest, EraseNeedsAReasonAndExportANameBeforeAnyCall) {
+  StackFile stack;
+  stack.services["caserecord"] = "127.0.0.1:1";  // Nothing listens: only usage errors return 2.
+  std::ostringstream out, err;
+  EXPECT_EQ(RunParticipant(stack, {"erase", "participants/abc"}, {}, out, err), 2);
+  EXPECT_THAT(err.str(), HasSubstr("--reason: must be participant-request"));
+  err.str("");
+  EXPECT_EQ(RunParticipant(stack, {"erase", "participants/abc", "reason=because"}, {}, out, err),
+            2);
+  EXPECT_THAT(err.str(), HasSubstr("--reason"));
+  err.str("");
+  EXPECT_EQ(RunParticipant(stack, {"export"}, {}, out, err), 2);
+  EXPECT_THAT(err.str(), HasSubstr("give the participant"));
+  EXPECT_EQ(ParseErasureReason("retention-expired").value(), v1::ERASURE_REASON_RETENTION_EXPIRED);
+  EXPECT_EQ(ParseErasureReason("recorded-in-error").value(), v1::ERASURE_REASON_RECORDED_IN_ERROR);
+  EXPECT_EQ(ParticipantNameArg("abc"), "participants/abc");
+  EXPECT_EQ(ParticipantNameArg("participants/abc"), "participants/abc");
+}
+
+TEST(ParticipantFormatTest, TimelineShowsSnapshotsAndOutcomes) {
+  std::vector<v1::TimelineEntry> entries(2);
+  entries[0].mutable_entry_date()->set_year(2026);
+  entries[0].mutable_entry_date()->set_month(3);
+  entries[0].mutable_entry_date()->set_day(2);
+  v1::CompassSnapshot* c = entries[0].mutable_compass_snapshot();
+  c->set_label("Intake");
+  c->mutable_margin()->set_cents(-12345);
+  *entries[1].mutable_entry_date() = entries[0].entry_date();
+  v1::Outcome* o = entries[1].mutable_outcome();
+  o->set_type(v1::OUTCOME_TYPE_JOB_STARTED);
+  o->mutable_job()->set_occupation("occupations/5131");
+  o->mutable_job()->set_minutes_per_week(1440);
+  const std::string text = FormatTimeline(entries);
+  EXPECT_THAT(text,
+              HasSubstr("2026-03-02  snapshot    Intake: margin -€ 123,45 a month, not lonend"));
+  EXPECT_THAT(text, HasSubstr("outcome     job_started occupations/5131 24 h/week"));
+}
+
 }  // namespace
 }  // namespace kompas::cli

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/escaping.h"
+
 namespace kompas::caserecord::storage {
 namespace {
 
@@ -98,6 +100,45 @@ std::string ToPayload(const Session& s) {
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string ToPayload(const CompassSnapshot& s) {
+  return json{{"label", s.label},
+              {"question_kind", EnumInt(s.question_kind)},
+              {"question", absl::Base64Escape(s.question)},
+              {"answer", absl::Base64Escape(s.answer)},
+              {"rule_set_id", s.rule_set_id},
+              {"data_version", s.data_version},
+              {"margin_cents", s.margin_cents},
+              {"lonend", s.lonend},
+              {"created_by", s.created_by}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string ToPayload(const Outcome& o) {
+  json j{{"type", EnumInt(o.type)},
+         {"outcome_date", DateJson(o.outcome_date)},
+         {"details", EnumInt(o.details)}};
+  switch (o.details) {
+    case OutcomeDetails::kJob:
+      j["job"] = {{"occupation", o.job.occupation},
+                  {"minutes_per_week", o.job.minutes_per_week},
+                  {"gross_hourly_wage_cents", o.job.gross_hourly_wage_cents},
+                  {"permanent_contract", o.job.permanent_contract}};
+      break;
+    case OutcomeDetails::kTraining:
+      j["training"] = {{"description", o.training.description},
+                       {"level", o.training.level},
+                       {"certified", o.training.certified}};
+      break;
+    case OutcomeDetails::kDebts:
+      j["debts"] = {{"amount_resolved_cents", o.debts.amount_resolved_cents},
+                    {"debt_free", o.debts.debt_free}};
+      break;
+    case OutcomeDetails::kNone:
+      break;
+  }
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 absl::Status FromPayload(absl::string_view text, Participant* out) {
   return Decode(text, [out](const json& j) {
     out->display_name = j.at("display_name").get<std::string>();
@@ -166,6 +207,59 @@ absl::Status FromPayload(absl::string_view text, Session* out) {
       out->pillars.push_back(static_cast<Pillar>(p.get<int32_t>()));
     out->notes = j.at("notes").get<std::string>();
     out->mentor = j.at("mentor").get<std::string>();
+  });
+}
+
+absl::Status FromPayload(absl::string_view text, CompassSnapshot* out) {
+  bool bad_base64 = false;
+  absl::Status status = Decode(text, [out, &bad_base64](const json& j) {
+    out->label = j.at("label").get<std::string>();
+    out->question_kind = JsonEnum<SnapshotQuestion>(j, "question_kind");
+    bad_base64 = !absl::Base64Unescape(j.at("question").get<std::string>(), &out->question) ||
+                 !absl::Base64Unescape(j.at("answer").get<std::string>(), &out->answer);
+    out->rule_set_id = j.at("rule_set_id").get<std::string>();
+    out->data_version = j.at("data_version").get<std::string>();
+    out->margin_cents = j.at("margin_cents").get<int64_t>();
+    out->lonend = j.at("lonend").get<bool>();
+    out->created_by = j.at("created_by").get<std::string>();
+  });
+  if (status.ok() && bad_base64) return absl::DataLossError("stored record is malformed");
+  return status;
+}
+
+absl::Status FromPayload(absl::string_view text, Outcome* out) {
+  return Decode(text, [out](const json& j) {
+    out->type = JsonEnum<OutcomeType>(j, "type");
+    out->outcome_date = JsonDate(j.at("outcome_date"));
+    out->details = JsonEnum<OutcomeDetails>(j, "details");
+    out->job = JobDetails();
+    out->training = TrainingDetails();
+    out->debts = DebtDetails();
+    switch (out->details) {
+      case OutcomeDetails::kJob: {
+        const json& d = j.at("job");
+        out->job.occupation = d.at("occupation").get<std::string>();
+        out->job.minutes_per_week = d.at("minutes_per_week").get<int32_t>();
+        out->job.gross_hourly_wage_cents = d.at("gross_hourly_wage_cents").get<int64_t>();
+        out->job.permanent_contract = d.at("permanent_contract").get<bool>();
+        break;
+      }
+      case OutcomeDetails::kTraining: {
+        const json& d = j.at("training");
+        out->training.description = d.at("description").get<std::string>();
+        out->training.level = d.at("level").get<int32_t>();
+        out->training.certified = d.at("certified").get<bool>();
+        break;
+      }
+      case OutcomeDetails::kDebts: {
+        const json& d = j.at("debts");
+        out->debts.amount_resolved_cents = d.at("amount_resolved_cents").get<int64_t>();
+        out->debts.debt_free = d.at("debt_free").get<bool>();
+        break;
+      }
+      default:
+        out->details = OutcomeDetails::kNone;
+    }
   });
 }
 

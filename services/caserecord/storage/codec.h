@@ -18,6 +18,9 @@ std::string ToPayload(const Consent& c);
 std::string ToPayload(const Assessment& a);
 std::string ToPayload(const Goal& g);
 std::string ToPayload(const Session& s);
+// Question and answer (protobuf bytes) as base64.
+std::string ToPayload(const CompassSnapshot& s);
+std::string ToPayload(const Outcome& o);
 
 // DATA_LOSS when the payload is malformed. Fill only the payload's fields of `out`.
 absl::Status FromPayload(absl::string_view json, Participant* out);
@@ -25,6 +28,8 @@ absl::Status FromPayload(absl::string_view json, Consent* out);
 absl::Status FromPayload(absl::string_view json, Assessment* out);
 absl::Status FromPayload(absl::string_view json, Goal* out);
 absl::Status FromPayload(absl::string_view json, Session* out);
+absl::Status FromPayload(absl::string_view json, CompassSnapshot* out);
+absl::Status FromPayload(absl::string_view json, Outcome* out);
 
 }  // namespace kompas::caserecord::storage
 

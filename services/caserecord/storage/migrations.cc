@@ -99,6 +99,34 @@ CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
   FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
 )sql";
 
+// Version 2 (key rotation): the participant's BSN, sealed with its data key (so erasure destroys
+// it with the key), so that a rotation of the BSN secret can re-hash every participant without
+// waiting for a lookup. Rows from before it have none; they are re-hashed on their next lookup.
+// A sealed BSN follows its hash: an update that changes or clears bsn_hash without writing a new
+// bsn_sealed clears it, so a BSN that was removed or replaced is not kept.
+constexpr char kSchemaV2[] = R"sql(
+ALTER TABLE participants ADD COLUMN bsn_sealed {BLOB};
+)sql";
+
+constexpr char kSqliteBsnSealedTrigger[] = R"sql(
+CREATE TRIGGER participants_bsn_sealed_follows_hash AFTER UPDATE OF bsn_hash ON participants
+  WHEN NEW.bsn_hash IS NOT OLD.bsn_hash AND NEW.bsn_sealed IS OLD.bsn_sealed
+  BEGIN UPDATE participants SET bsn_sealed = NULL WHERE tenant = NEW.tenant AND id = NEW.id; END;
+)sql";
+
+constexpr char kPostgresBsnSealedTrigger[] = R"sql(
+CREATE FUNCTION participants_bsn_sealed_follows_hash() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.bsn_hash IS DISTINCT FROM OLD.bsn_hash
+       AND NEW.bsn_sealed IS NOT DISTINCT FROM OLD.bsn_sealed THEN
+      NEW.bsn_sealed := NULL;
+    END IF;
+    RETURN NEW;
+  END $$;
+CREATE TRIGGER participants_bsn_sealed_follows_hash BEFORE UPDATE ON participants
+  FOR EACH ROW EXECUTE FUNCTION participants_bsn_sealed_follows_hash();
+)sql";
+
 std::vector<std::string> Migrations(Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
   std::string v1 = absl::StrReplaceAll(
@@ -106,7 +134,11 @@ std::vector<std::string> Migrations(Dialect dialect) {
       {{"{BLOB}", pg ? "BYTEA" : "BLOB"},
        {"{AUTO_ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"}});
   absl::StrAppend(&v1, pg ? kPostgresAuditTriggers : kSqliteAuditTriggers);
-  return {v1};
+  std::string v2 = absl::StrReplaceAll(kSchemaV2, {{"{BLOB}", pg ? "BYTEA" : "BLOB"}});
+  absl::StrAppend(&v2, pg ? kPostgresBsnSealedTrigger : kSqliteBsnSealedTrigger);
+  // Version 3: why each participant was erased (ErasureReason; 0 for erasures before it).
+  std::string v3 = "ALTER TABLE erased_participants ADD COLUMN reason INTEGER NOT NULL DEFAULT 0;";
+  return {v1, v2, v3};
 }
 
 absl::Status MigrateInTransaction(SqlConnection& c) {

@@ -10,7 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace kompas::caserecord::storage {
 namespace {
@@ -367,7 +370,16 @@ absl::StatusOr<std::unique_ptr<SqlConnection>> OpenSqlite(const SqliteConfig& co
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=", config.synchronous_full ? "FULL" : "NORMAL",
       "; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
   if (config.read_only) absl::StrAppend(&pragmas, " PRAGMA query_only=ON;");
-  if (absl::Status s = connection->Script(pragmas); !s.ok()) return s;
+  // Switching a new file to WAL needs an exclusive lock for a moment, and SQLite answers BUSY
+  // at once (not through the busy handler) when another connection, e.g. a second replica
+  // starting at the same time, holds the file: retry until the busy timeout.
+  const absl::Time give_up = absl::Now() + absl::Milliseconds(config.busy_timeout_ms);
+  for (;;) {
+    absl::Status s = connection->Script(pragmas);
+    if (s.ok()) break;
+    if ((sqlite3_errcode(db) & 0xff) != SQLITE_BUSY || absl::Now() >= give_up) return s;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
   return std::unique_ptr<SqlConnection>(std::move(connection));
 }
 
@@ -384,6 +396,53 @@ absl::StatusOr<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& c
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<SqlConnection>(std::make_unique<PgConnection>(conn));
+}
+
+absl::Status PurgeDeletedRows(SqlConnection& c, const std::vector<std::string>& tables) {
+  if (c.dialect() == Dialect::kSqlite) {
+    // One row: busy (1 when a reader kept the checkpoint from finishing), WAL frames, frames
+    // checkpointed.
+    absl::StatusOr<std::vector<SqlRow>> rows = c.Query("PRAGMA wal_checkpoint(TRUNCATE)", {});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty() || rows->front().Int(0) != 0) {
+      return absl::UnavailableError(
+          "sqlite: the WAL checkpoint after an erasure could not finish (a reader was busy); "
+          "the next erasure checkpoints again");
+    }
+    return absl::OkStatus();
+  }
+  if (tables.empty()) return absl::OkStatus();
+  // VACUUM FULL keeps a deleted row that some snapshot might still see: one taken before the
+  // erasure committed, in any session of the cluster (a pg_dump, a long report, even a
+  // CREATE DATABASE elsewhere holds the horizon back). So first wait until every session's
+  // snapshot and transaction is newer than a transaction id taken now, after the commit.
+  // Autovacuum's plain VACUUM workers do not hold the horizon back and are not waited for.
+  absl::StatusOr<std::vector<SqlRow>> now = c.Query("SELECT pg_current_xact_id()::xid::text", {});
+  if (!now.ok()) return now.status();
+  const std::string after = now->empty() ? "" : now->front().Text(0);
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  for (;;) {
+    absl::StatusOr<std::vector<SqlRow>> older = c.Query(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+        "AND (age(backend_xmin) > age($1::xid) OR age(backend_xid) > age($1::xid)) "
+        "AND NOT (backend_type = 'autovacuum worker' AND query NOT LIKE '%ANALYZE%')",
+        {after});
+    if (!older.ok()) return older.status();
+    if (older->empty() || older->front().Int(0) == 0) break;
+    if (absl::Now() >= give_up) {
+      return absl::UnavailableError(
+          "postgres: a transaction older than the erasure is still running; its rows stay in "
+          "the files until the next purge");
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  // VACUUM FULL waits for every lock on the tables (a pg_dump holds one for its whole run),
+  // and calls queue behind it meanwhile: give up after a while instead, and let the next
+  // erasure purge. VACUUM cannot run in a multi-statement string (an implicit transaction).
+  if (absl::Status s = c.Script("SET lock_timeout = '2s'"); !s.ok()) return s;
+  absl::Status vacuumed = c.Script(absl::StrCat("VACUUM (FULL) ", absl::StrJoin(tables, ", ")));
+  absl::Status reset = c.Script("RESET lock_timeout");
+  return vacuumed.ok() ? reset : vacuumed;
 }
 
 }  // namespace kompas::caserecord::storage

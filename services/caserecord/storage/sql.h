@@ -79,6 +79,27 @@ absl::StatusOr<std::unique_ptr<SqlConnection>> OpenSqlite(const SqliteConfig& co
 // connection was lost.
 absl::StatusOr<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& conninfo);
 
+// Removes the bytes of deleted rows of `tables` from the database files, so that erased
+// personal data cannot be read back from them (issue 10). Run it after the deleting
+// transaction committed, outside any transaction, on a connection that may write.
+//   SQLite: deleted content is already overwritten with zeros (every connection runs with
+//   PRAGMA secure_delete=ON); what is left are the older page images in the WAL, so the WAL is
+//   checkpointed into the database and truncated to zero bytes (`tables` is not needed).
+//   UNAVAILABLE when a reader kept the checkpoint from finishing within the busy timeout.
+//   PostgreSQL: first waits (at most 5 s, else UNAVAILABLE) until no session of the cluster
+//   holds a snapshot or transaction older than the erasure (pg_stat_activity; such a snapshot
+//   keeps the deleted rows alive through any VACUUM; the role needs pg_read_all_stats to see
+//   other roles' sessions). A plain VACUUM only marks a dead row's space as free and leaves its
+//   bytes in the page (and so in the file) until new rows happen to overwrite them; VACUUM FULL
+//   rewrites each table, its TOAST table and its indexes into new files holding only the live
+//   rows, and the old files are truncated at its commit. It takes an ACCESS EXCLUSIVE lock on
+//   each table while it copies it: its time grows with the tables' size. It waits at most 2 s
+//   for that lock (lock_timeout; e.g. a pg_dump holds a lock for its whole run), else
+//   UNAVAILABLE, and the rows stay in the files until the next purge.
+// The PostgreSQL WAL (pg_wal, and any WAL archive or base backup) still holds the rows until
+// its segments are recycled: that is the operator's retention of backups, not the database's.
+absl::Status PurgeDeletedRows(SqlConnection& c, const std::vector<std::string>& tables);
+
 }  // namespace kompas::caserecord::storage
 
 #endif  // KOMPAS_SERVICES_CASERECORD_STORAGE_SQL_H_

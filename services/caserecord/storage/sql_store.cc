@@ -10,6 +10,7 @@
 // unreachable).
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -22,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/caserecord/storage/codec.h"
 #include "services/caserecord/storage/crypto.h"
+#include "services/caserecord/storage/key_rotation.h"
 #include "services/caserecord/storage/migrations.h"
 #include "services/caserecord/storage/sql.h"
 #include "services/caserecord/storage/store.h"
@@ -35,6 +37,8 @@ constexpr int64_t kKindConsent = 1;
 constexpr int64_t kKindAssessment = 2;
 constexpr int64_t kKindGoal = 3;
 constexpr int64_t kKindSession = 4;
+constexpr int64_t kKindSnapshot = 5;
+constexpr int64_t kKindOutcome = 6;
 constexpr int64_t kStateClosed = 3;
 
 // --- Small helpers -------------------------------------------------------------------------
@@ -258,6 +262,54 @@ struct RecordTraits<Session> {
   }
 };
 
+// The plain columns of a snapshot and an outcome are read directly by the network report
+// (kind 5: state = lonend, category = question kind, l1 = margin; kind 6: category = type,
+// l1 = minutes per week, l2 = gross hourly wage): keep them as they are.
+int64_t ClampInt32(int64_t v) {
+  return std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(),
+                             std::numeric_limits<int32_t>::max());
+}
+
+template <>
+struct RecordTraits<CompassSnapshot> {
+  static constexpr int64_t kKind = kKindSnapshot;
+  static constexpr char kName[] = "compass snapshot";
+  static constexpr char kCollection[] = "compassSnapshots";
+  static constexpr bool kNewestFirst = true;
+  static RecordColumns Columns(const CompassSnapshot& s) {
+    RecordColumns cols;
+    cols.sort_date = cols.timeline_date = Date::FromTime(s.create_time).ToKey();
+    cols.state = s.lonend ? 1 : 0;
+    cols.category = static_cast<int64_t>(s.question_kind);
+    cols.levels[0] = ClampInt32(s.margin_cents);
+    return cols;
+  }
+  static absl::Status Validate(const CompassSnapshot& s, const Date&) {
+    return ValidateSnapshot(s);
+  }
+};
+
+template <>
+struct RecordTraits<Outcome> {
+  static constexpr int64_t kKind = kKindOutcome;
+  static constexpr char kName[] = "outcome";
+  static constexpr char kCollection[] = "outcomes";
+  static constexpr bool kNewestFirst = true;
+  static RecordColumns Columns(const Outcome& o) {
+    RecordColumns cols;
+    cols.sort_date = cols.timeline_date = o.outcome_date.ToKey();
+    cols.category = static_cast<int64_t>(o.type);
+    if (o.details == OutcomeDetails::kJob) {
+      cols.levels[0] = o.job.minutes_per_week;
+      cols.levels[1] = ClampInt32(o.job.gross_hourly_wage_cents);
+    }
+    return cols;
+  }
+  static absl::Status Validate(const Outcome& o, const Date& today) {
+    return ValidateOutcome(o, today);
+  }
+};
+
 std::string RecordResource(absl::string_view pid, absl::string_view collection,
                            absl::string_view id) {
   return absl::StrCat("participants/", pid, "/", collection, "/", id);
@@ -393,20 +445,32 @@ class SqlCaseStore final : public CaseStore {
     const std::string data_key = KeyRing::NewDataKey();
     Blob wrapped{options_.keys->WrapDataKey(data_key, KeyBinding(ctx.tenant, p.id))};
     Blob sealed{Seal(data_key, ToPayload(p), ParticipantBinding(ctx.tenant, p.id))};
+    // The BSN is kept as its hash under the current secret and sealed with the data key (so a
+    // rotation of the secret can re-hash it); duplicates are looked for under every configured
+    // secret (key_rotation.h).
     SqlValue bsn_hash = Null{};
-    if (!p.bsn.empty()) bsn_hash = Blob{options_.keys->BsnHash(ctx.tenant, p.bsn)};
+    SqlValue bsn_sealed = Null{};
+    std::vector<std::string> bsn_hashes;
+    if (!p.bsn.empty()) {
+      bsn_hashes = options_.keys->BsnHashes(ctx.tenant, p.bsn);
+      bsn_hash = Blob{bsn_hashes.front()};
+      bsn_sealed = Blob{Seal(data_key, p.bsn, BsnBinding(ctx.tenant, p.id))};
+    }
     p.bsn_on_file = !p.bsn.empty();
     p.bsn.clear();
     const std::string id = p.id;
     Write<Participant>(
         ctx, id, absl::StrCat("participants/", id),
         [tenant = ctx.tenant, p = std::move(p), wrapped = std::move(wrapped),
-         sealed = std::move(sealed),
-         bsn_hash = std::move(bsn_hash)](SqlConnection& c) -> absl::StatusOr<Participant> {
-          if (!std::holds_alternative<Null>(bsn_hash)) {
+         sealed = std::move(sealed), bsn_hash = std::move(bsn_hash),
+         bsn_sealed = std::move(bsn_sealed),
+         bsn_hashes = std::move(bsn_hashes)](SqlConnection& c) -> absl::StatusOr<Participant> {
+          if (!bsn_hashes.empty()) {
+            std::vector<SqlValue> params = {tenant};
             absl::StatusOr<std::vector<SqlRow>> existing =
-                c.Query("SELECT id FROM participants WHERE tenant = $1 AND bsn_hash = $2",
-                        {tenant, bsn_hash});
+                c.Query(absl::StrCat("SELECT id FROM participants WHERE tenant = $1 AND ",
+                                     BsnHashIn("bsn_hash", bsn_hashes, params)),
+                        params);
             if (!existing.ok()) return existing.status();
             if (!existing->empty()) {
               return absl::AlreadyExistsError(
@@ -416,11 +480,11 @@ class SqlCaseStore final : public CaseStore {
           }
           absl::StatusOr<int64_t> inserted = c.Exec(
               "INSERT INTO participants (tenant, id, mentor, state, gemeente_code, intake_date, "
-              "close_date, bsn_hash, wrapped_key, sealed, version, create_time, update_time) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
+              "close_date, bsn_hash, wrapped_key, sealed, version, create_time, update_time, "
+              "bsn_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12)",
               {tenant, p.id, p.mentor, int64_t{static_cast<int32_t>(p.state)}, p.gemeente_code,
                p.intake_date.ToKey(), p.close_date.ToKey(), bsn_hash, wrapped, sealed,
-               Micros(p.create_time)});
+               Micros(p.create_time), bsn_sealed});
           if (!inserted.ok()) return inserted.status();
           return p;
         },
@@ -445,18 +509,38 @@ class SqlCaseStore final : public CaseStore {
     if (!IsValidBsn(bsn)) {
       return done(InvalidField("bsn", "must be 9 digits that pass the elfproef"));
     }
-    Blob hash{options_.keys->BsnHash(ctx.tenant, bsn)};
-    auto found_id = std::make_shared<std::string>();
+    // Under the current BSN secret and every previous one (a rotation under way); a participant
+    // found under a previous one, or without its sealed BSN, has its row brought up to date by a
+    // write queued before the audit entry, so it is committed before the answer
+    // (LazyBsnRefresh, key_rotation.h).
+    std::vector<std::string> hashes = options_.keys->BsnHashes(ctx.tenant, bsn);
     // The audit entry names the participant found, so it is written after the read.
-    if (!readers_queue_push([this, ctx, hash = std::move(hash), done](SqlConnection& c) {
+    if (!readers_queue_push([this, ctx, bsn = std::move(bsn), hashes = std::move(hashes),
+                             done](SqlConnection& c) {
           absl::StatusOr<Participant> result = [&]() -> absl::StatusOr<Participant> {
-            absl::StatusOr<std::vector<SqlRow>> rows = c.Query(
-                absl::StrCat("SELECT ", kParticipantColumns,
-                             " FROM participants p WHERE p.tenant = $1 AND p.bsn_hash = $2"),
-                {ctx.tenant, hash});
+            std::vector<SqlValue> params = {ctx.tenant};
+            absl::StatusOr<std::vector<SqlRow>> rows =
+                c.Query(absl::StrCat("SELECT ", kParticipantColumns,
+                                     ", p.bsn_hash, p.bsn_sealed FROM participants p WHERE "
+                                     "p.tenant = $1 AND ",
+                                     BsnHashIn("p.bsn_hash", hashes, params)),
+                        params);
             if (!rows.ok()) return rows.status();
             if (rows->empty()) return NotFound("participant with this BSN");
-            return DecodeParticipant(rows->front(), ctx.tenant, *options_.keys, nullptr);
+            const size_t hash_column = rows->front().size() - 2;
+            const SqlRow* row = &rows->front();
+            for (const SqlRow& r : *rows) {
+              if (r.Text(hash_column) == hashes.front()) row = &r;
+            }
+            std::string data_key;
+            absl::StatusOr<Participant> found =
+                DecodeParticipant(*row, ctx.tenant, *options_.keys, &data_key);
+            if (!found.ok()) return found;
+            if (auto refresh = LazyBsnRefresh(*options_.keys, ctx.tenant, found->id, bsn, data_key,
+                                              row->Text(hash_column), row->Text(hash_column + 1))) {
+              RunOnWriter(std::move(refresh), [](absl::Status) {});
+            }
+            return found;
           }();
           const std::string pid = result.ok() ? result->id : "";
           AuditThenDeliver<Participant>(
@@ -646,12 +730,16 @@ class SqlCaseStore final : public CaseStore {
   }
 
   void EraseParticipant(const CallContext& ctx, std::string id, std::string etag,
-                        Done<EraseResult> done) override {
+                        ErasureReason reason, Done<EraseResult> done) override {
     if (absl::Status s = CheckContext(ctx); !s.ok()) return done(s);
+    if (reason == ErasureReason::kUnspecified) {
+      return done(absl::InvalidArgumentError("reason: is required"));
+    }
     const absl::Time now = StoredNow();
     Write<EraseResult>(
         ctx, id, absl::StrCat("participants/", id),
-        [tenant = ctx.tenant, id, etag, now](SqlConnection& c) -> absl::StatusOr<EraseResult> {
+        [tenant = ctx.tenant, id, etag, now,
+         reason = static_cast<int64_t>(reason)](SqlConnection& c) -> absl::StatusOr<EraseResult> {
           if (!IsId(id)) return NotFound("participant");
           absl::StatusOr<std::vector<SqlRow>> row = c.Query(
               "SELECT version FROM participants WHERE tenant = $1 AND id = $2", {tenant, id});
@@ -666,13 +754,21 @@ class SqlCaseStore final : public CaseStore {
           absl::StatusOr<int64_t> participant =
               c.Exec("DELETE FROM participants WHERE tenant = $1 AND id = $2", {tenant, id});
           if (!participant.ok()) return participant.status();
-          absl::StatusOr<int64_t> tombstone =
-              c.Exec("INSERT INTO erased_participants (tenant, id, erase_time) VALUES ($1, $2, $3)",
-                     {tenant, id, Micros(now)});
+          absl::StatusOr<int64_t> tombstone = c.Exec(
+              "INSERT INTO erased_participants (tenant, id, erase_time, reason) "
+              "VALUES ($1, $2, $3, $4)",
+              {tenant, id, Micros(now), reason});
           if (!tombstone.ok()) return tombstone.status();
           return EraseResult{id, now, static_cast<int32_t>(*records + *participant)};
         },
-        std::move(done));
+        // A write's `done` runs on the writer thread once its transaction committed: the
+        // acknowledgement waits for the purge of the deleted rows' bytes (FlushPurge), which
+        // runs once after all the calls of the transaction were finished.
+        [this, done = std::move(done)](absl::StatusOr<EraseResult> result) {
+          if (!result.ok()) return done(std::move(result));
+          purge_waiters_.push_back(
+              [done, result = std::move(result)]() mutable { done(std::move(result)); });
+        });
   }
 
   // --- Consents ----------------------------------------------------------------------------
@@ -859,6 +955,164 @@ class SqlCaseStore final : public CaseStore {
     DeleteRecord<Session>(ctx, std::move(pid), std::move(id), std::move(etag), std::move(done));
   }
 
+  // --- Compass snapshots -------------------------------------------------------------------
+
+  void CreateCompassSnapshot(const CallContext& ctx, std::string pid, CompassSnapshot snapshot,
+                             Done<CompassSnapshot> done) override {
+    snapshot.created_by = ctx.actor;
+    CreateRecord(ctx, std::move(pid), std::move(snapshot), std::move(done));
+  }
+  void GetCompassSnapshot(const CallContext& ctx, std::string pid, std::string id,
+                          Done<CompassSnapshot> done) override {
+    GetRecord(ctx, std::move(pid), std::move(id), std::move(done));
+  }
+  void ListCompassSnapshots(const CallContext& ctx, std::string pid, PageRequest page,
+                            Done<Page<CompassSnapshot>> done) override {
+    ListRecords(ctx, std::move(pid), "", {}, std::move(page), std::move(done));
+  }
+  void DeleteCompassSnapshot(const CallContext& ctx, std::string pid, std::string id,
+                             DoneStatus done) override {
+    DeleteRecord<CompassSnapshot>(ctx, std::move(pid), std::move(id), "", std::move(done));
+  }
+
+  // --- Outcomes ----------------------------------------------------------------------------
+
+  void CreateOutcome(const CallContext& ctx, std::string pid, Outcome outcome,
+                     Done<Outcome> done) override {
+    CreateRecord(ctx, std::move(pid), std::move(outcome), std::move(done));
+  }
+  void GetOutcome(const CallContext& ctx, std::string pid, std::string id,
+                  Done<Outcome> done) override {
+    GetRecord(ctx, std::move(pid), std::move(id), std::move(done));
+  }
+  void ListOutcomes(const CallContext& ctx, std::string pid, PageRequest page,
+                    Done<Page<Outcome>> done) override {
+    ListRecords(ctx, std::move(pid), "", {}, std::move(page), std::move(done));
+  }
+  void UpdateOutcome(const CallContext& ctx, std::string pid, Outcome input, FieldMask mask,
+                     Done<Outcome> done) override {
+    if (absl::Status s = ValidateMask(mask, {"type", "outcome_date", "job", "training", "debts"});
+        !s.ok()) {
+      return done(s);
+    }
+    UpdateRecord<Outcome>(
+        ctx, std::move(pid), std::move(input),
+        [mask](Outcome& o, const Outcome& in) {
+          if (MaskHas(mask, "type")) o.type = in.type;
+          if (MaskHas(mask, "outcome_date")) o.outcome_date = in.outcome_date;
+          // The details are one oneof: a masked member that the input carries replaces them;
+          // a masked member it does not carry clears them when they are of that member.
+          const std::pair<const char*, OutcomeDetails> members[] = {
+              {"job", OutcomeDetails::kJob},
+              {"training", OutcomeDetails::kTraining},
+              {"debts", OutcomeDetails::kDebts}};
+          for (const auto& member : members) {
+            if (!MaskHas(mask, member.first)) continue;
+            if (in.details == member.second) {
+              o.details = in.details;
+              o.job = in.job;
+              o.training = in.training;
+              o.debts = in.debts;
+            } else if (o.details == member.second) {
+              o.details = OutcomeDetails::kNone;
+            }
+          }
+          if (o.details != OutcomeDetails::kJob) o.job = JobDetails();
+          if (o.details != OutcomeDetails::kTraining) o.training = TrainingDetails();
+          if (o.details != OutcomeDetails::kDebts) o.debts = DebtDetails();
+          return absl::OkStatus();
+        },
+        std::move(done));
+  }
+  void DeleteOutcome(const CallContext& ctx, std::string pid, std::string id, std::string etag,
+                     DoneStatus done) override {
+    DeleteRecord<Outcome>(ctx, std::move(pid), std::move(id), std::move(etag), std::move(done));
+  }
+
+  // --- Export ------------------------------------------------------------------------------
+
+  void ExportParticipant(const CallContext& ctx, std::string pid,
+                         Done<ParticipantExport> done) override {
+    if (absl::Status s = CheckContext(ctx); !s.ok()) return done(s);
+    Read<ParticipantExport>(
+        ctx, pid, absl::StrCat("participants/", pid), /*audit=*/true,
+        [this, tenant = ctx.tenant, pid](SqlConnection& c) -> absl::StatusOr<ParticipantExport> {
+          absl::StatusOr<std::optional<SqlRow>> prow = SelectParticipantRow(c, tenant, pid);
+          if (!prow.ok()) return prow.status();
+          if (!prow->has_value()) return NotFound("participant");
+          ParticipantExport out;
+          out.export_time = StoredNow();
+          std::string data_key;
+          absl::StatusOr<Participant> participant =
+              DecodeParticipant(**prow, tenant, *options_.keys, &data_key);
+          if (!participant.ok()) return participant.status();
+          out.participant = *std::move(participant);
+          absl::StatusOr<std::vector<SqlRow>> rows = c.Query(
+              absl::StrCat("SELECT ", kRecordColumns,
+                           " FROM records r JOIN participants p ON p.tenant = r.tenant AND p.id = "
+                           "r.participant_id WHERE r.tenant = $1 AND r.participant_id = $2 "
+                           "ORDER BY r.kind, r.sort_date, r.create_time, r.id"),
+              {tenant, pid});
+          if (!rows.ok()) return rows.status();
+          for (const SqlRow& row : *rows) {
+            absl::Status status;
+            switch (row.Int(6)) {
+              case kKindConsent:
+                status = Append(DecodeRecord<Consent>(row, tenant, pid, *options_.keys, &data_key),
+                                &out.consents);
+                break;
+              case kKindAssessment:
+                status =
+                    Append(DecodeRecord<Assessment>(row, tenant, pid, *options_.keys, &data_key),
+                           &out.assessments);
+                break;
+              case kKindGoal:
+                status = Append(DecodeRecord<Goal>(row, tenant, pid, *options_.keys, &data_key),
+                                &out.goals);
+                break;
+              case kKindSession:
+                status = Append(DecodeRecord<Session>(row, tenant, pid, *options_.keys, &data_key),
+                                &out.sessions);
+                break;
+              case kKindSnapshot:
+                status = Append(
+                    DecodeRecord<CompassSnapshot>(row, tenant, pid, *options_.keys, &data_key),
+                    &out.snapshots);
+                break;
+              case kKindOutcome:
+                status = Append(DecodeRecord<Outcome>(row, tenant, pid, *options_.keys, &data_key),
+                                &out.outcomes);
+                break;
+              default:
+                // A kind this version does not know (a newer replica wrote it): it must still
+                // be exported, so refuse rather than leave it out.
+                return absl::InternalError(
+                    absl::StrCat("export: record kind ", row.Int(6), " is unknown"));
+            }
+            if (!status.ok()) return status;
+          }
+          absl::StatusOr<std::vector<SqlRow>> events = c.Query(
+              "SELECT id, event_time, token_id, actor, method, resource, status_code FROM "
+              "audit_events WHERE tenant = $1 AND participant_id = $2 ORDER BY seq",
+              {tenant, pid});
+          if (!events.ok()) return events.status();
+          for (const SqlRow& row : *events) {
+            AuditEvent e;
+            e.id = row.Text(0);
+            e.participant_id = pid;
+            e.event_time = FromMicros(row.Int(1));
+            e.token_id = row.Text(2);
+            e.actor = row.Text(3);
+            e.method = row.Text(4);
+            e.resource = row.Text(5);
+            e.status_code = static_cast<int32_t>(row.Int(6));
+            out.audit_events.push_back(std::move(e));
+          }
+          return out;
+        },
+        std::move(done));
+  }
+
   // --- Timeline and access log -------------------------------------------------------------
 
   void GetTimeline(const CallContext& ctx, std::string pid, PageRequest page,
@@ -917,6 +1171,20 @@ class SqlCaseStore final : public CaseStore {
                 entry.kind = TimelineEntry::Kind::kGoal;
                 status = Assign(DecodeRecord<Goal>(row, tenant, pid, *options_.keys, &data_key),
                                 &entry.goal);
+                break;
+              case kKindSnapshot:
+                entry.kind = TimelineEntry::Kind::kSnapshot;
+                status = Assign(
+                    DecodeRecord<CompassSnapshot>(row, tenant, pid, *options_.keys, &data_key),
+                    &entry.snapshot);
+                // The timeline shows that a snapshot was made; its content is one Get away.
+                entry.snapshot.question.clear();
+                entry.snapshot.answer.clear();
+                break;
+              case kKindOutcome:
+                entry.kind = TimelineEntry::Kind::kOutcome;
+                status = Assign(DecodeRecord<Outcome>(row, tenant, pid, *options_.keys, &data_key),
+                                &entry.outcome);
                 break;
               default:
                 entry.kind = TimelineEntry::Kind::kSession;
@@ -1004,6 +1272,13 @@ class SqlCaseStore final : public CaseStore {
   static absl::Status Assign(absl::StatusOr<T> value, T* out) {
     if (!value.ok()) return value.status();
     *out = *std::move(value);
+    return absl::OkStatus();
+  }
+
+  template <typename T>
+  static absl::Status Append(absl::StatusOr<T> value, std::vector<T>* out) {
+    if (!value.ok()) return value.status();
+    out->push_back(*std::move(value));
     return absl::OkStatus();
   }
 
@@ -1366,10 +1641,24 @@ class SqlCaseStore final : public CaseStore {
           absl::Status alone = RunBatch(conn, single, &single_result);
           single[0].finish(alone);
         }
+        FlushPurge();
         continue;
       }
       for (WriteOp& op : batch) op.finish(committed);
+      FlushPurge();
     }
+  }
+
+  // Writer thread only. Erasures committed in the last transaction are acknowledged after one
+  // purge of the deleted rows' bytes from the database files (PurgeDeletedRows, sql.h; on
+  // PostgreSQL a table rewrite, so it runs once per transaction, not once per erasure). Should
+  // it fail, the erasures still stand (their data keys are gone) and the next one purges again.
+  void FlushPurge() {
+    if (purge_waiters_.empty()) return;
+    (void)PurgeDeletedRows(*writer_connection_, {"participants", "records"});
+    std::vector<std::function<void()>> waiters;
+    waiters.swap(purge_waiters_);
+    for (std::function<void()>& acknowledge : waiters) acknowledge();
   }
 
   // One transaction: every operation, then the audit rows, then COMMIT. OK only when committed.
@@ -1443,6 +1732,7 @@ class SqlCaseStore final : public CaseStore {
   std::deque<WriteOp> write_queue_ ABSL_GUARDED_BY(mu_);
   std::thread writer_;
   std::vector<std::thread> readers_;
+  std::vector<std::function<void()>> purge_waiters_;  // writer thread only
 };
 
 absl::StatusOr<std::unique_ptr<CaseStore>> Open(StoreOptions options, ConnectFn connect) {

@@ -120,9 +120,12 @@ class CaseStore {
                                  Done<Participant> done) = 0;
   // Deletes the participant's data key (so every ciphertext of it is gone for good) and every
   // row under it; the audit log stays. Afterwards the id is NOT_FOUND everywhere but
-  // ListAuditEvents. `etag`, when set and stale → ABORTED.
+  // ListAuditEvents. `etag`, when set and stale → ABORTED. The reason is kept with the
+  // tombstone (erased_participants). The deleted rows' bytes are purged from the database files
+  // (PurgeDeletedRows, sql.h) before the erasure is acknowledged, once for all erasures of one
+  // transaction.
   virtual void EraseParticipant(const CallContext& ctx, std::string id, std::string etag,
-                                Done<EraseResult> done) = 0;
+                                ErasureReason reason, Done<EraseResult> done) = 0;
 
   // --- Consents (never edited: withdrawn) --------------------------------------------------
   virtual void CreateConsent(const CallContext& ctx, std::string participant_id, Consent consent,
@@ -178,8 +181,43 @@ class CaseStore {
   virtual void DeleteSession(const CallContext& ctx, std::string participant_id, std::string id,
                              std::string etag, DoneStatus done) = 0;
 
+  // --- Compass snapshots (immutable: no update) --------------------------------------------
+  // Saves a snapshot whose answer the caller computed; `created_by` is the calling actor. The
+  // plain columns hold what the network report reads: the Dutch day of creation, lonend,
+  // question kind and margin.
+  virtual void CreateCompassSnapshot(const CallContext& ctx, std::string participant_id,
+                                     CompassSnapshot snapshot, Done<CompassSnapshot> done) = 0;
+  virtual void GetCompassSnapshot(const CallContext& ctx, std::string participant_id,
+                                  std::string id, Done<CompassSnapshot> done) = 0;
+  // Newest first, with question and answer.
+  virtual void ListCompassSnapshots(const CallContext& ctx, std::string participant_id,
+                                    PageRequest page, Done<Page<CompassSnapshot>> done) = 0;
+  virtual void DeleteCompassSnapshot(const CallContext& ctx, std::string participant_id,
+                                     std::string id, DoneStatus done) = 0;
+
+  // --- Outcomes ----------------------------------------------------------------------------
+  virtual void CreateOutcome(const CallContext& ctx, std::string participant_id, Outcome outcome,
+                             Done<Outcome> done) = 0;
+  virtual void GetOutcome(const CallContext& ctx, std::string participant_id, std::string id,
+                          Done<Outcome> done) = 0;
+  // Newest outcome date first.
+  virtual void ListOutcomes(const CallContext& ctx, std::string participant_id, PageRequest page,
+                            Done<Page<Outcome>> done) = 0;
+  // Updatable: type, outcome_date, job, training, debts (setting one of the details replaces
+  // the details; naming a detail that `outcome` does not carry clears it).
+  virtual void UpdateOutcome(const CallContext& ctx, std::string participant_id, Outcome outcome,
+                             FieldMask mask, Done<Outcome> done) = 0;
+  virtual void DeleteOutcome(const CallContext& ctx, std::string participant_id, std::string id,
+                             std::string etag, DoneStatus done) = 0;
+
+  // --- Export ------------------------------------------------------------------------------
+  // Everything about one participant, decrypted, in one read (audited like a read).
+  virtual void ExportParticipant(const CallContext& ctx, std::string participant_id,
+                                 Done<ParticipantExport> done) = 0;
+
   // --- Timeline and access log -------------------------------------------------------------
-  // Consents, assessments, goals and sessions of one participant, oldest date first.
+  // Consents, assessments, goals, sessions, snapshots (without question and answer) and
+  // outcomes of one participant, oldest date first.
   virtual void GetTimeline(const CallContext& ctx, std::string participant_id, PageRequest page,
                            Done<Page<TimelineEntry>> done) = 0;
   // Newest first. Also after erasure; NOT_FOUND for an id this organisation never had.

@@ -34,6 +34,14 @@ struct Date {
 
 enum class ParticipantState : int32_t { kUnspecified = 0, kActive = 1, kPaused = 2, kClosed = 3 };
 
+// Why a participant was erased (caserecord.proto ErasureReason); kept with the tombstone.
+enum class ErasureReason : int32_t {
+  kUnspecified = 0,
+  kParticipantRequest = 1,
+  kRetentionExpired = 2,
+  kRecordedInError = 3,
+};
+
 struct ContactDetails {
   std::string phone;  // At most 30 characters. Encrypted at rest.
   std::string email;  // At most 254 characters. Encrypted at rest.
@@ -162,6 +170,81 @@ struct Session {
   std::string etag;
 };
 
+// --- Compass snapshots ---------------------------------------------------------------------
+
+// Which question a snapshot holds (the plain column `category`: 1 match, 2 income).
+enum class SnapshotQuestion : int32_t { kUnspecified = 0, kMatch = 1, kIncome = 2 };
+
+// A saved Career Compass answer. Immutable once created. Question and answer are serialized
+// protobuf messages (kompas.matching.v1.MatchProfile / MatchResult, or
+// kompas.budget.v1.CalculateIncomeRequest / CalculateIncomeResponse): the storage layer keeps
+// them as bytes and never parses them. Everything but the ids and times is sealed.
+struct CompassSnapshot {
+  std::string id;
+  std::string participant_id;
+  std::string label;                                                // At most 100 characters.
+  SnapshotQuestion question_kind = SnapshotQuestion::kUnspecified;  // Required.
+  std::string question;      // Serialized question. Required.
+  std::string answer;        // Serialized answer. Required.
+  std::string rule_set_id;   // Copied from the answer.
+  std::string data_version;  // Catalogue data version; empty for an income question.
+  int64_t margin_cents = 0;  // The answer's margin per month.
+  bool lonend = false;       // The best option in the answer is lonend.
+  std::string created_by;    // Output only: the actor.
+  absl::Time create_time = absl::InfinitePast();
+  absl::Time update_time = absl::InfinitePast();
+  std::string etag;
+};
+
+// --- Outcomes ------------------------------------------------------------------------------
+
+enum class OutcomeType : int32_t {
+  kUnspecified = 0,
+  kJobStarted = 1,
+  kJobEnded = 2,
+  kLeftBijstand = 3,
+  kDebtsResolved = 4,
+  kTrainingCompleted = 5,
+};
+
+// Which details an outcome carries (at most one, matching its type).
+enum class OutcomeDetails : int32_t { kNone = 0, kJob = 1, kTraining = 2, kDebts = 3 };
+
+struct JobDetails {
+  std::string occupation;               // "occupations/…" or empty; at most 100 characters.
+  int32_t minutes_per_week = 0;         // 0..4800.
+  int64_t gross_hourly_wage_cents = 0;  // >= 0.
+  bool permanent_contract = false;
+  bool operator==(const JobDetails&) const = default;
+};
+
+struct TrainingDetails {
+  std::string description;  // At most 200 characters.
+  int32_t level = 0;        // kompas.catalog.v1.EducationLevel number, 0..9.
+  bool certified = false;
+  bool operator==(const TrainingDetails&) const = default;
+};
+
+struct DebtDetails {
+  int64_t amount_resolved_cents = 0;  // >= 0.
+  bool debt_free = false;
+  bool operator==(const DebtDetails&) const = default;
+};
+
+struct Outcome {
+  std::string id;
+  std::string participant_id;
+  OutcomeType type = OutcomeType::kUnspecified;  // Required.
+  Date outcome_date;                             // Required, not in the future.
+  OutcomeDetails details = OutcomeDetails::kNone;
+  JobDetails job;            // When details == kJob (JOB_STARTED, JOB_ENDED).
+  TrainingDetails training;  // When details == kTraining (TRAINING_COMPLETED).
+  DebtDetails debts;         // When details == kDebts (DEBTS_RESOLVED).
+  absl::Time create_time = absl::InfinitePast();
+  absl::Time update_time = absl::InfinitePast();
+  std::string etag;
+};
+
 // --- Access log ----------------------------------------------------------------------------
 
 struct AuditEvent {
@@ -179,13 +262,31 @@ struct AuditEvent {
 
 // One entry of a participant's timeline: exactly one of the pointers' kinds, named by `kind`.
 struct TimelineEntry {
-  enum class Kind { kConsent, kAssessment, kGoal, kSession };
+  enum class Kind { kConsent, kAssessment, kGoal, kSession, kSnapshot, kOutcome };
   Kind kind = Kind::kSession;
   Date entry_date;
-  Consent consent;        // When kind == kConsent.
-  Assessment assessment;  // When kind == kAssessment.
-  Goal goal;              // When kind == kGoal.
-  Session session;        // When kind == kSession.
+  Consent consent;           // When kind == kConsent.
+  Assessment assessment;     // When kind == kAssessment.
+  Goal goal;                 // When kind == kGoal.
+  Session session;           // When kind == kSession.
+  CompassSnapshot snapshot;  // When kind == kSnapshot (question and answer left empty).
+  Outcome outcome;           // When kind == kOutcome.
+};
+
+// --- Export (an AVG access request) --------------------------------------------------------
+
+// Everything held about one participant, decrypted. The BSN is never part of it (only its hash
+// is held, and that is never returned).
+struct ParticipantExport {
+  Participant participant;
+  std::vector<Consent> consents;
+  std::vector<Assessment> assessments;
+  std::vector<Goal> goals;
+  std::vector<Session> sessions;
+  std::vector<CompassSnapshot> snapshots;
+  std::vector<Outcome> outcomes;
+  std::vector<AuditEvent> audit_events;  // Oldest first.
+  absl::Time export_time = absl::InfinitePast();
 };
 
 }  // namespace kompas::caserecord::storage

@@ -182,6 +182,73 @@ absl::Status ValidateSession(const Session& s, const Date& today) {
   return v.status();
 }
 
+absl::Status ValidateSnapshot(const CompassSnapshot& s) {
+  Validator v;
+  v.Check(MaxChars("compass_snapshot.label", s.label, 100));
+  const auto kind = static_cast<int32_t>(s.question_kind);
+  if (kind == 0 || s.question.empty()) {
+    v.Check(InvalidField("compass_snapshot.question",
+                         "is required: set match_profile or income_request"));
+  } else {
+    v.Check(CheckRange("compass_snapshot.question", kind, 1, 2));
+  }
+  if (s.question.size() > kMaxSnapshotPartBytes) {
+    v.Check(InvalidField("compass_snapshot.question",
+                         absl::StrCat("must be at most ", kMaxSnapshotPartBytes, " bytes")));
+  }
+  if (s.answer.empty()) v.Check(InvalidField("compass_snapshot.answer", "is required"));
+  if (s.answer.size() > kMaxSnapshotPartBytes) {
+    v.Check(InvalidField("compass_snapshot.answer",
+                         absl::StrCat("must be at most ", kMaxSnapshotPartBytes, " bytes")));
+  }
+  v.Check(MaxChars("compass_snapshot.rule_set_id", s.rule_set_id, 200))
+      .Check(MaxChars("compass_snapshot.data_version", s.data_version, 200));
+  return v.status();
+}
+
+absl::Status ValidateOutcome(const Outcome& o, const Date& today) {
+  Validator v;
+  const auto type = static_cast<int32_t>(o.type);
+  if (type == 0) {
+    v.Check(InvalidField("outcome.type", "is required"));
+  } else {
+    v.Check(CheckRange("outcome.type", type, 1, 5));
+  }
+  v.Check(CheckPast("outcome.outcome_date", o.outcome_date, today));
+  switch (o.details) {
+    case OutcomeDetails::kNone:
+      break;
+    case OutcomeDetails::kJob:
+      if (o.type != OutcomeType::kJobStarted && o.type != OutcomeType::kJobEnded) {
+        v.Check(InvalidField("outcome.job", "is only for JOB_STARTED and JOB_ENDED outcomes"));
+      }
+      if (!o.job.occupation.empty() && o.job.occupation.rfind("occupations/", 0) != 0) {
+        v.Check(InvalidField("outcome.job.occupation",
+                             "must be an occupation's name, occupations/{occupation}"));
+      }
+      v.Check(MaxChars("outcome.job.occupation", o.job.occupation, 100))
+          .Check(CheckRange("outcome.job.minutes_per_week", o.job.minutes_per_week, 0, 4800))
+          .Check(CheckRange("outcome.job.gross_hourly_wage.cents", o.job.gross_hourly_wage_cents, 0,
+                            1'000'000));
+      break;
+    case OutcomeDetails::kTraining:
+      if (o.type != OutcomeType::kTrainingCompleted) {
+        v.Check(InvalidField("outcome.training", "is only for TRAINING_COMPLETED outcomes"));
+      }
+      v.Check(MaxChars("outcome.training.description", o.training.description, 200))
+          .Check(CheckRange("outcome.training.level", o.training.level, 0, 9));
+      break;
+    case OutcomeDetails::kDebts:
+      if (o.type != OutcomeType::kDebtsResolved) {
+        v.Check(InvalidField("outcome.debts", "is only for DEBTS_RESOLVED outcomes"));
+      }
+      v.Check(CheckRange("outcome.debts.amount_resolved.cents", o.debts.amount_resolved_cents, 0,
+                         int64_t{1'000'000'000'000}));
+      break;
+  }
+  return v.status();
+}
+
 absl::Status ValidateFilter(const ParticipantFilter& f) {
   Validator v;
   v.Check(CheckRange("state", static_cast<int32_t>(f.state), 0, 3));

@@ -15,6 +15,8 @@
 namespace kompas::caserecord::storage {
 
 inline constexpr size_t kMaxNotesBytes = 65536;
+// A snapshot's question or answer (serialized protobuf), at most this many bytes each.
+inline constexpr size_t kMaxSnapshotPartBytes = 4 * 1024 * 1024;
 
 bool IsValidDate(const Date& date);
 // The number of UTF-8 code points in `s`.
@@ -27,6 +29,9 @@ absl::Status ValidateConsent(const Consent& c, const Date& today);
 absl::Status ValidateAssessment(const Assessment& a, const Date& today);
 absl::Status ValidateGoal(const Goal& g);
 absl::Status ValidateSession(const Session& s, const Date& today);
+// The store fills question, answer and the figures from a real answer; the label is the caller's.
+absl::Status ValidateSnapshot(const CompassSnapshot& s);
+absl::Status ValidateOutcome(const Outcome& o, const Date& today);
 absl::Status ValidateFilter(const ParticipantFilter& filter);
 // The mask names only fields in `updatable` (or is "*"); INVALID_ARGUMENT naming update_mask.
 absl::Status ValidateMask(const FieldMask& mask,

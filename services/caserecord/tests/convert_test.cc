@@ -139,5 +139,82 @@ TEST(ConvertTest, MasksPassTheirPathsThrough) {
   EXPECT_THAT(FromProto(mask), ::testing::ElementsAre("mentor", "no_such_field"));
 }
 
+TEST(ConvertTest, OutcomeDetailsRoundTrip) {
+  v1::Outcome in;
+  in.set_type(v1::OUTCOME_TYPE_TRAINING_COMPLETED);
+  in.mutable_outcome_date()->set_year(2026);
+  in.mutable_outcome_date()->set_month(2);
+  in.mutable_outcome_date()->set_day(27);
+  in.mutable_training()->set_description("MBO 2 Logistiek medewerker");
+  in.mutable_training()->set_level(kompas::catalog::v1::EDUCATION_LEVEL_NLQF_2);
+  in.mutable_training()->set_certified(true);
+  st::Outcome o = FromProto(in);
+  EXPECT_EQ(o.type, st::OutcomeType::kTrainingCompleted);
+  EXPECT_EQ(o.details, st::OutcomeDetails::kTraining);
+  EXPECT_EQ(o.training.level, 3);  // EDUCATION_LEVEL_NLQF_2's number
+  o.id = "o1";
+  o.participant_id = "p1";
+  v1::Outcome out;
+  ToProto(o, &out);
+  EXPECT_EQ(out.name(), "participants/p1/outcomes/o1");
+  EXPECT_EQ(out.details_case(), v1::Outcome::kTraining);
+  EXPECT_EQ(out.training().description(), "MBO 2 Logistiek medewerker");
+  EXPECT_EQ(out.training().level(), kompas::catalog::v1::EDUCATION_LEVEL_NLQF_2);
+  EXPECT_EQ(out.outcome_date().day(), 27);
+  // No details given: none stored.
+  v1::Outcome left;
+  left.set_type(v1::OUTCOME_TYPE_LEFT_BIJSTAND);
+  EXPECT_EQ(FromProto(left).details, st::OutcomeDetails::kNone);
+}
+
+TEST(ConvertTest, SnapshotFiguresComeFromTheAnswer) {
+  v1::CompassSnapshot s;
+  s.mutable_match_profile()->set_job_seeker(1);
+  kompas::matching::v1::MatchResult* r = s.mutable_match_result();
+  r->mutable_current_margin()->set_cents(-4200);
+  r->mutable_data()->set_data_version("v9");
+  r->mutable_basis()->mutable_rules()->mutable_rule_set_id()->set_value("nl/2026-01");
+  // The top candidate is the one ranked 1, wherever it is listed.
+  kompas::matching::v1::Candidate* second = r->add_candidates();
+  second->set_rank(2);
+  second->set_lonend(false);
+  kompas::matching::v1::Candidate* first = r->add_candidates();
+  first->set_rank(1);
+  first->set_lonend(true);
+  FillAnswerFigures(&s);
+  EXPECT_EQ(s.margin().cents(), -4200);
+  EXPECT_TRUE(s.lonend());
+  EXPECT_EQ(s.data_version(), "v9");
+  EXPECT_EQ(s.rule_set_id().value(), "nl/2026-01");
+
+  // Stored as bytes and back: the same question and answer; without content for lists.
+  s.set_label("Intake");
+  st::CompassSnapshot stored = FromProto(s);
+  EXPECT_EQ(stored.question_kind, st::SnapshotQuestion::kMatch);
+  EXPECT_EQ(stored.margin_cents, -4200);
+  stored.id = "c1";
+  stored.participant_id = "p1";
+  v1::CompassSnapshot full;
+  ToProto(stored, &full);
+  EXPECT_EQ(full.name(), "participants/p1/compassSnapshots/c1");
+  EXPECT_EQ(full.match_result().SerializeAsString(), s.match_result().SerializeAsString());
+  EXPECT_EQ(full.match_profile().job_seeker(), 1);
+  v1::CompassSnapshot bare;
+  ToProto(stored, &bare, /*content=*/false);
+  EXPECT_FALSE(bare.has_match_profile());
+  EXPECT_FALSE(bare.has_match_result());
+  EXPECT_EQ(bare.label(), "Intake");
+
+  // An income answer: margin and lonend of the calculation; no data version.
+  v1::CompassSnapshot income;
+  income.mutable_income_request();
+  income.mutable_income_response()->mutable_calculation()->mutable_margin()->set_cents(1500);
+  income.mutable_income_response()->mutable_calculation()->set_lonend(true);
+  FillAnswerFigures(&income);
+  EXPECT_EQ(income.margin().cents(), 1500);
+  EXPECT_TRUE(income.lonend());
+  EXPECT_TRUE(income.data_version().empty());
+}
+
 }  // namespace
 }  // namespace kompas::caserecord

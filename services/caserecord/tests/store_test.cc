@@ -163,7 +163,9 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
   }
   absl::StatusOr<EraseResult> Erase(const CallContext& ctx, const std::string& id,
                                     const std::string& etag = "") {
-    return Await<EraseResult>([&](auto done) { store().EraseParticipant(ctx, id, etag, done); });
+    return Await<EraseResult>([&](auto done) {
+      store().EraseParticipant(ctx, id, etag, ErasureReason::kParticipantRequest, done);
+    });
   }
 
   static inline std::atomic<int64_t> clock_us_{0};
@@ -879,7 +881,8 @@ TEST_P(StoreTest, NamesAreEncryptedAtRest) {
   ASSERT_THAT(*rows, SizeIs(1));
   EXPECT_FALSE(Contains((*rows)[0].Text(0), "Zeldzaamnaam"));
   EXPECT_GT((*rows)[0].Text(0).size(), name.size());  // Ciphertext is stored.
-  EXPECT_EQ((*rows)[0].Text(1).size(), 1u + 24u + 32u + 16u);
+  // Format 2: version, deployment key id, nonce, the key, tag (crypto.h).
+  EXPECT_EQ((*rows)[0].Text(1).size(), 1u + 4u + 24u + 32u + 16u);
   EXPECT_EQ((*rows)[0].Text(2).size(), 32u);
   EXPECT_FALSE(Contains((*rows)[0].Text(2), kBsnA));
   absl::StatusOr<std::vector<SqlRow>> sessions = (*raw)->Query("SELECT sealed FROM records", {});
@@ -1013,6 +1016,490 @@ TEST_P(StoreTest, HealthAndUnreachableDatabase) {
   EXPECT_EQ(store().CheckHealth(), Health::kServing);
   EXPECT_TRUE(Get(a, p->id).ok());
   EXPECT_TRUE(Create(a, NewParticipant()).ok());
+}
+
+// --- Compass snapshots, outcomes, export (issue 10) ----------------------------------------
+
+CompassSnapshot NewSnapshot(const std::string& label, int64_t margin, bool lonend,
+                            SnapshotQuestion kind = SnapshotQuestion::kIncome) {
+  CompassSnapshot s;
+  s.label = label;
+  s.question_kind = kind;
+  // Protobuf bytes are binary: a NUL and a high byte must survive the round trip.
+  s.question = std::string("q\0\xff", 3) + label;
+  s.answer = std::string("a\0\x80", 3) + label;
+  s.rule_set_id = "nl-2025-07";
+  s.data_version = kind == SnapshotQuestion::kMatch ? "catalog-2025q2" : "";
+  s.margin_cents = margin;
+  s.lonend = lonend;
+  return s;
+}
+
+Outcome NewJobOutcome(Date date = Date{2025, 5, 1}) {
+  Outcome o;
+  o.type = OutcomeType::kJobStarted;
+  o.outcome_date = date;
+  o.details = OutcomeDetails::kJob;
+  o.job.occupation = "occupations/5131";
+  o.job.minutes_per_week = 1440;         // 24 hours.
+  o.job.gross_hourly_wage_cents = 1520;  // € 15,20.
+  o.job.permanent_contract = true;
+  return o;
+}
+
+TEST_P(StoreTest, SnapshotsCreateGetListDelete) {
+  const CallContext a = Tenant("org-a", "mentor-9");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant());
+  ASSERT_TRUE(p.ok()) << p.status();
+  std::vector<CompassSnapshot> made;
+  for (const char* label : {"Intake", "Na drie maanden", "Na BBL-aanbod"}) {
+    absl::StatusOr<CompassSnapshot> s = Await<CompassSnapshot>([&](auto done) {
+      store().CreateCompassSnapshot(a, p->id, NewSnapshot(label, -12345, false), done);
+    });
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->created_by, "mentor-9");
+    made.push_back(*s);
+  }
+  absl::StatusOr<CompassSnapshot> got = Await<CompassSnapshot>(
+      [&](auto done) { store().GetCompassSnapshot(a, p->id, made[1].id, done); });
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->label, "Na drie maanden");
+  EXPECT_EQ(got->question, std::string("q\0\xff", 3) + "Na drie maanden");
+  EXPECT_EQ(got->answer, std::string("a\0\x80", 3) + "Na drie maanden");
+  EXPECT_EQ(got->question_kind, SnapshotQuestion::kIncome);
+  EXPECT_EQ(got->rule_set_id, "nl-2025-07");
+  EXPECT_EQ(got->margin_cents, -12345);
+  EXPECT_FALSE(got->lonend);
+  EXPECT_EQ(got->created_by, "mentor-9");
+  EXPECT_EQ(got->create_time, made[1].create_time);
+
+  // Newest first, two per page.
+  absl::StatusOr<Page<CompassSnapshot>> first = Await<Page<CompassSnapshot>>([&](auto done) {
+    store().ListCompassSnapshots(a, p->id, {2, ""}, done);
+  });
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first->items, SizeIs(2));
+  EXPECT_EQ(first->items[0].id, made[2].id);
+  EXPECT_EQ(first->items[1].id, made[1].id);
+  ASSERT_FALSE(first->next_page_token.empty());
+  absl::StatusOr<Page<CompassSnapshot>> second = Await<Page<CompassSnapshot>>([&](auto done) {
+    store().ListCompassSnapshots(a, p->id, {2, first->next_page_token}, done);
+  });
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second->items, SizeIs(1));
+  EXPECT_EQ(second->items[0].id, made[0].id);
+  EXPECT_TRUE(second->next_page_token.empty());
+
+  EXPECT_TRUE(AwaitStatus([&](auto done) {
+                store().DeleteCompassSnapshot(a, p->id, made[0].id, done);
+              }).ok());
+  EXPECT_EQ(Await<CompassSnapshot>(
+                [&](auto done) { store().GetCompassSnapshot(a, p->id, made[0].id, done); })
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(AwaitStatus([&](auto done) {
+              store().DeleteCompassSnapshot(a, p->id, made[0].id, done);
+            }).code(),
+            absl::StatusCode::kNotFound);
+}
+
+// Engineer B's network report reads these columns directly: kind 5 = snapshot (dates = the
+// Dutch day of creation, state = lonend, category = 1 match / 2 income, l1 = margin clamped to
+// int32), kind 6 = outcome (dates = outcome date, category = type, l1 = minutes, l2 = wage).
+TEST_P(StoreTest, SnapshotAndOutcomeColumnsAreWhatTheReportReads) {
+  // 23:30 UTC on 1 June 2025 is 01:30 on 2 June in Amsterdam (CEST, UTC+2).
+  StoreOptions options = Options();
+  options.now = [] {
+    return absl::FromCivil(absl::CivilSecond(2025, 6, 1, 23, 30, 0), absl::UTCTimeZone()) +
+           absl::Microseconds(clock_us_.fetch_add(1));
+  };
+  Reopen(options);
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant());
+  ASSERT_TRUE(p.ok()) << p.status();
+  absl::StatusOr<CompassSnapshot> match = Await<CompassSnapshot>([&](auto done) {
+    store().CreateCompassSnapshot(
+        a, p->id, NewSnapshot("m", 4'000'000'000, true, SnapshotQuestion::kMatch), done);
+  });
+  ASSERT_TRUE(match.ok()) << match.status();
+  absl::StatusOr<CompassSnapshot> income = Await<CompassSnapshot>([&](auto done) {
+    store().CreateCompassSnapshot(a, p->id, NewSnapshot("i", -7650, false), done);
+  });
+  ASSERT_TRUE(income.ok()) << income.status();
+  absl::StatusOr<Outcome> job = Await<Outcome>([&](auto done) {
+    store().CreateOutcome(a, p->id, NewJobOutcome(Date{2025, 5, 1}), done);
+  });
+  ASSERT_TRUE(job.ok()) << job.status();
+
+  absl::StatusOr<std::unique_ptr<SqlConnection>> raw = db_->Raw();
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  auto columns = [&](const std::string& id) {
+    absl::StatusOr<std::vector<SqlRow>> rows = (*raw)->Query(
+        "SELECT kind, sort_date, timeline_date, state, category, l1, l2, l3, l4, l5 FROM records "
+        "WHERE id = $1",
+        {id});
+    std::vector<int64_t> out;
+    if (!rows.ok() || rows->size() != 1) return out;
+    for (size_t i = 0; i < 10; ++i) out.push_back((*rows)[0].Int(i));
+    return out;
+  };
+  // 4'000'000'000 cents does not fit an int32: clamped to 2^31 − 1.
+  EXPECT_EQ(columns(match->id),
+            (std::vector<int64_t>{5, 20250602, 20250602, 1, 1, 2147483647, 0, 0, 0, 0}));
+  EXPECT_EQ(columns(income->id),
+            (std::vector<int64_t>{5, 20250602, 20250602, 0, 2, -7650, 0, 0, 0, 0}));
+  EXPECT_EQ(columns(job->id),
+            (std::vector<int64_t>{6, 20250501, 20250501, 0, 1, 1440, 1520, 0, 0, 0}));
+  // The margin itself is kept unclamped in the sealed payload.
+  absl::StatusOr<CompassSnapshot> got = Await<CompassSnapshot>(
+      [&](auto done) { store().GetCompassSnapshot(a, p->id, match->id, done); });
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->margin_cents, 4'000'000'000);
+  EXPECT_TRUE(got->lonend);
+  EXPECT_EQ(got->data_version, "catalog-2025q2");
+}
+
+TEST_P(StoreTest, OutcomesCreateUpdateListDelete) {
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant());
+  ASSERT_TRUE(p.ok()) << p.status();
+  absl::StatusOr<Outcome> job = Await<Outcome>([&](auto done) {
+    store().CreateOutcome(a, p->id, NewJobOutcome(Date{2025, 4, 1}), done);
+  });
+  ASSERT_TRUE(job.ok()) << job.status();
+  Outcome left;
+  left.type = OutcomeType::kLeftBijstand;
+  left.outcome_date = Date{2025, 5, 15};
+  absl::StatusOr<Outcome> bijstand =
+      Await<Outcome>([&](auto done) { store().CreateOutcome(a, p->id, left, done); });
+  ASSERT_TRUE(bijstand.ok()) << bijstand.status();
+  Outcome course;
+  course.type = OutcomeType::kTrainingCompleted;
+  course.outcome_date = Date{2025, 3, 1};
+  course.details = OutcomeDetails::kTraining;
+  course.training = {"MBO 2 Logistiek medewerker", 3, true};
+  absl::StatusOr<Outcome> training =
+      Await<Outcome>([&](auto done) { store().CreateOutcome(a, p->id, course, done); });
+  ASSERT_TRUE(training.ok()) << training.status();
+
+  absl::StatusOr<Outcome> got =
+      Await<Outcome>([&](auto done) { store().GetOutcome(a, p->id, job->id, done); });
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->details, OutcomeDetails::kJob);
+  EXPECT_EQ(got->job, NewJobOutcome().job);
+  EXPECT_EQ(got->outcome_date, (Date{2025, 4, 1}));
+  EXPECT_EQ(got->etag, "1");
+
+  // Newest outcome date first: 15 May, 1 April, 1 March; two per page.
+  absl::StatusOr<Page<Outcome>> first = Await<Page<Outcome>>([&](auto done) {
+    store().ListOutcomes(a, p->id, {2, ""}, done);
+  });
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first->items, SizeIs(2));
+  EXPECT_EQ(first->items[0].id, bijstand->id);
+  EXPECT_EQ(first->items[1].id, job->id);
+  absl::StatusOr<Page<Outcome>> second = Await<Page<Outcome>>([&](auto done) {
+    store().ListOutcomes(a, p->id, {2, first->next_page_token}, done);
+  });
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second->items, SizeIs(1));
+  EXPECT_EQ(second->items[0].id, training->id);
+  EXPECT_EQ(second->items[0].training, (TrainingDetails{"MBO 2 Logistiek medewerker", 3, true}));
+  EXPECT_TRUE(second->next_page_token.empty());
+
+  // A field-mask update changes only the named fields.
+  Outcome change;
+  change.id = job->id;
+  change.etag = job->etag;
+  change.outcome_date = Date{2025, 4, 7};
+  change.type = OutcomeType::kJobEnded;  // Not in the mask: ignored.
+  absl::StatusOr<Outcome> updated = Await<Outcome>(
+      [&](auto done) { store().UpdateOutcome(a, p->id, change, {"outcome_date"}, done); });
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->outcome_date, (Date{2025, 4, 7}));
+  EXPECT_EQ(updated->type, OutcomeType::kJobStarted);
+  EXPECT_EQ(updated->job, NewJobOutcome().job);
+  EXPECT_EQ(updated->etag, "2");
+  // Masking "job" with new job details replaces them.
+  change.etag = updated->etag;
+  change.details = OutcomeDetails::kJob;
+  change.job.minutes_per_week = 1920;
+  updated =
+      Await<Outcome>([&](auto done) { store().UpdateOutcome(a, p->id, change, {"job"}, done); });
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->job.minutes_per_week, 1920);
+  EXPECT_EQ(updated->job.occupation, "");
+  // The stale etag (the first one) is ABORTED, for update and delete alike.
+  change.etag = job->etag;
+  EXPECT_EQ(Await<Outcome>(
+                [&](auto done) { store().UpdateOutcome(a, p->id, change, {"outcome_date"}, done); })
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(AwaitStatus([&](auto done) {
+              store().DeleteOutcome(a, p->id, job->id, job->etag, done);
+            }).code(),
+            absl::StatusCode::kAborted);
+  EXPECT_TRUE(AwaitStatus([&](auto done) {
+                store().DeleteOutcome(a, p->id, job->id, updated->etag, done);
+              }).ok());
+  EXPECT_EQ(Await<Outcome>([&](auto done) { store().GetOutcome(a, p->id, job->id, done); })
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(StoreTest, SnapshotAndOutcomeBadInputNamesTheField) {
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant());
+  ASSERT_TRUE(p.ok()) << p.status();
+  auto outcome_error = [&](const Outcome& o) {
+    absl::Status s =
+        Await<Outcome>([&](auto done) { store().CreateOutcome(a, p->id, o, done); }).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    return std::string(s.message());
+  };
+  auto snapshot_error = [&](const CompassSnapshot& snap) {
+    absl::Status s = Await<CompassSnapshot>([&](auto done) {
+                       store().CreateCompassSnapshot(a, p->id, snap, done);
+                     }).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    return std::string(s.message());
+  };
+  // The fixture's clock says 1 June 2025 (Amsterdam): the 2nd is in the future.
+  EXPECT_THAT(outcome_error(NewJobOutcome(Date{2025, 6, 2})),
+              HasSubstr("outcome.outcome_date: must not be in the future"));
+  EXPECT_THAT(outcome_error(NewJobOutcome(Date{2025, 2, 30})), HasSubstr("outcome.outcome_date"));
+  Outcome no_type = NewJobOutcome();
+  no_type.type = OutcomeType::kUnspecified;
+  EXPECT_THAT(outcome_error(no_type), HasSubstr("outcome.type: is required"));
+  Outcome mismatch = NewJobOutcome();
+  mismatch.type = OutcomeType::kDebtsResolved;
+  EXPECT_THAT(outcome_error(mismatch), HasSubstr("outcome.job: is only for JOB_STARTED"));
+  Outcome debts;
+  debts.type = OutcomeType::kTrainingCompleted;
+  debts.outcome_date = Date{2025, 5, 1};
+  debts.details = OutcomeDetails::kDebts;
+  EXPECT_THAT(outcome_error(debts), HasSubstr("outcome.debts: is only for DEBTS_RESOLVED"));
+  Outcome hours = NewJobOutcome();
+  hours.job.minutes_per_week = 4801;
+  EXPECT_THAT(outcome_error(hours), HasSubstr("outcome.job.minutes_per_week"));
+  Outcome occupation = NewJobOutcome();
+  occupation.job.occupation = "kok";
+  EXPECT_THAT(outcome_error(occupation), HasSubstr("outcome.job.occupation"));
+
+  EXPECT_THAT(snapshot_error(NewSnapshot(std::string(101, 'x'), 0, false)),
+              HasSubstr("compass_snapshot.label: must be at most 100 characters"));
+  // 100 characters of two bytes each is fine: characters, not bytes.
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "é";
+  EXPECT_TRUE(Await<CompassSnapshot>([&](auto done) {
+                store().CreateCompassSnapshot(a, p->id, NewSnapshot(hundred, 0, false), done);
+              }).ok());
+  CompassSnapshot no_question = NewSnapshot("x", 0, false);
+  no_question.question_kind = SnapshotQuestion::kUnspecified;
+  EXPECT_THAT(snapshot_error(no_question), HasSubstr("compass_snapshot.question: is required"));
+
+  // Update: an unknown field in the mask; a future date.
+  absl::StatusOr<Outcome> job =
+      Await<Outcome>([&](auto done) { store().CreateOutcome(a, p->id, NewJobOutcome(), done); });
+  ASSERT_TRUE(job.ok());
+  absl::Status bad_mask = Await<Outcome>([&](auto done) {
+                            store().UpdateOutcome(a, p->id, *job, {"etag"}, done);
+                          }).status();
+  EXPECT_EQ(bad_mask.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_mask.message(), HasSubstr("update_mask"));
+  Outcome future = *job;
+  future.outcome_date = Date{2026, 1, 1};
+  absl::Status bad_date = Await<Outcome>([&](auto done) {
+                            store().UpdateOutcome(a, p->id, future, {"*"}, done);
+                          }).status();
+  EXPECT_EQ(bad_date.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_date.message(), HasSubstr("outcome.outcome_date"));
+  // Changing the type away from a job while keeping the job details is refused.
+  Outcome retype = *job;
+  retype.type = OutcomeType::kLeftBijstand;
+  absl::Status bad_type = Await<Outcome>([&](auto done) {
+                            store().UpdateOutcome(a, p->id, retype, {"type"}, done);
+                          }).status();
+  EXPECT_THAT(bad_type.message(), HasSubstr("outcome.job"));
+  // …and accepted when the mask also clears the job (retype carries job details, so "job"
+  // keeps them: send none).
+  retype.details = OutcomeDetails::kNone;
+  absl::StatusOr<Outcome> retyped = Await<Outcome>([&](auto done) {
+    store().UpdateOutcome(a, p->id, retype, {"type", "job"}, done);
+  });
+  ASSERT_TRUE(retyped.ok()) << retyped.status();
+  EXPECT_EQ(retyped->type, OutcomeType::kLeftBijstand);
+  EXPECT_EQ(retyped->details, OutcomeDetails::kNone);
+}
+
+TEST_P(StoreTest, SnapshotsAndOutcomesOfAnotherTenantAreNotFound) {
+  const CallContext a = Tenant("org-a");
+  const CallContext b = Tenant("org-b");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant());
+  ASSERT_TRUE(p.ok());
+  absl::StatusOr<CompassSnapshot> snap = Await<CompassSnapshot>([&](auto done) {
+    store().CreateCompassSnapshot(a, p->id, NewSnapshot("Intake", 100, true), done);
+  });
+  ASSERT_TRUE(snap.ok());
+  absl::StatusOr<Outcome> out =
+      Await<Outcome>([&](auto done) { store().CreateOutcome(a, p->id, NewJobOutcome(), done); });
+  ASSERT_TRUE(out.ok());
+  const auto kNotFound = absl::StatusCode::kNotFound;
+  EXPECT_EQ(Await<CompassSnapshot>([&](auto done) {
+              store().CreateCompassSnapshot(b, p->id, NewSnapshot("x", 0, false), done);
+            })
+                .status()
+                .code(),
+            kNotFound);
+  EXPECT_EQ(Await<CompassSnapshot>(
+                [&](auto done) { store().GetCompassSnapshot(b, p->id, snap->id, done); })
+                .status()
+                .code(),
+            kNotFound);
+  EXPECT_EQ(Await<Page<CompassSnapshot>>(
+                [&](auto done) { store().ListCompassSnapshots(b, p->id, {}, done); })
+                .status()
+                .code(),
+            kNotFound);
+  EXPECT_EQ(AwaitStatus([&](auto done) {
+              store().DeleteCompassSnapshot(b, p->id, snap->id, done);
+            }).code(),
+            kNotFound);
+  EXPECT_EQ(
+      Await<Outcome>([&](auto done) { store().CreateOutcome(b, p->id, NewJobOutcome(), done); })
+          .status()
+          .code(),
+      kNotFound);
+  EXPECT_EQ(Await<Outcome>([&](auto done) { store().GetOutcome(b, p->id, out->id, done); })
+                .status()
+                .code(),
+            kNotFound);
+  EXPECT_EQ(Await<Page<Outcome>>([&](auto done) { store().ListOutcomes(b, p->id, {}, done); })
+                .status()
+                .code(),
+            kNotFound);
+  EXPECT_EQ(Await<Outcome>(
+                [&](auto done) { store().UpdateOutcome(b, p->id, *out, {"outcome_date"}, done); })
+                .status()
+                .code(),
+            kNotFound);
+  EXPECT_EQ(
+      AwaitStatus([&](auto done) { store().DeleteOutcome(b, p->id, out->id, "", done); }).code(),
+      kNotFound);
+  EXPECT_EQ(Await<ParticipantExport>([&](auto done) { store().ExportParticipant(b, p->id, done); })
+                .status()
+                .code(),
+            kNotFound);
+  // Nothing of A's changed.
+  EXPECT_TRUE(Await<CompassSnapshot>([&](auto done) {
+                store().GetCompassSnapshot(a, p->id, snap->id, done);
+              }).ok());
+  absl::StatusOr<Outcome> still =
+      Await<Outcome>([&](auto done) { store().GetOutcome(a, p->id, out->id, done); });
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->etag, out->etag);
+}
+
+TEST_P(StoreTest, TimelineHasSnapshotsAndOutcomes) {
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant());
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(AddSession(a, p->id, NewSession(Date{2025, 4, 1})).ok());
+  absl::StatusOr<Outcome> out = Await<Outcome>([&](auto done) {
+    store().CreateOutcome(a, p->id, NewJobOutcome(Date{2025, 5, 1}), done);
+  });
+  ASSERT_TRUE(out.ok());
+  // Created on 1 June 2025 (the fixture's clock): the last entry.
+  absl::StatusOr<CompassSnapshot> snap = Await<CompassSnapshot>([&](auto done) {
+    store().CreateCompassSnapshot(a, p->id, NewSnapshot("Intake", 100, true), done);
+  });
+  ASSERT_TRUE(snap.ok());
+  absl::StatusOr<Page<TimelineEntry>> timeline =
+      Await<Page<TimelineEntry>>([&](auto done) { store().GetTimeline(a, p->id, {}, done); });
+  ASSERT_TRUE(timeline.ok()) << timeline.status();
+  ASSERT_THAT(timeline->items, SizeIs(3));
+  EXPECT_EQ(timeline->items[0].kind, TimelineEntry::Kind::kSession);
+  EXPECT_EQ(timeline->items[1].kind, TimelineEntry::Kind::kOutcome);
+  EXPECT_EQ(timeline->items[1].entry_date, (Date{2025, 5, 1}));
+  EXPECT_EQ(timeline->items[1].outcome.id, out->id);
+  EXPECT_EQ(timeline->items[1].outcome.job, NewJobOutcome().job);
+  EXPECT_EQ(timeline->items[2].kind, TimelineEntry::Kind::kSnapshot);
+  EXPECT_EQ(timeline->items[2].entry_date, (Date{2025, 6, 1}));
+  EXPECT_EQ(timeline->items[2].snapshot.id, snap->id);
+  EXPECT_EQ(timeline->items[2].snapshot.label, "Intake");
+  EXPECT_TRUE(timeline->items[2].snapshot.question.empty());  // Get it for those.
+  EXPECT_TRUE(timeline->items[2].snapshot.answer.empty());
+}
+
+TEST_P(StoreTest, ExportHasEveryResourceDecrypted) {
+  const CallContext a = Tenant("org-a");
+  absl::StatusOr<Participant> p = Create(a, NewParticipant("Exportnaam Jansen", kBsnA));
+  ASSERT_TRUE(p.ok());
+  // Another participant's data must not appear.
+  absl::StatusOr<Participant> other = Create(a, NewParticipant("Iemand Anders"));
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(AddSession(a, other->id, NewSession(Date{2025, 4, 1}, "andermans notitie")).ok());
+
+  absl::StatusOr<Consent> consent =
+      Await<Consent>([&](auto done) { store().CreateConsent(a, p->id, NewConsent(), done); });
+  absl::StatusOr<Assessment> assessment = Await<Assessment>([&](auto done) {
+    store().CreateAssessment(a, p->id, NewAssessment(Date{2025, 3, 2}, 2), done);
+  });
+  absl::StatusOr<Goal> goal =
+      Await<Goal>([&](auto done) { store().CreateGoal(a, p->id, NewGoal(), done); });
+  absl::StatusOr<Session> session =
+      AddSession(a, p->id, NewSession(Date{2025, 4, 2}, "Sollicitatie geoefend"));
+  absl::StatusOr<CompassSnapshot> snap = Await<CompassSnapshot>([&](auto done) {
+    store().CreateCompassSnapshot(a, p->id, NewSnapshot("Intake", -500, false), done);
+  });
+  absl::StatusOr<Outcome> out =
+      Await<Outcome>([&](auto done) { store().CreateOutcome(a, p->id, NewJobOutcome(), done); });
+  ASSERT_TRUE(consent.ok() && assessment.ok() && goal.ok() && session.ok() && snap.ok() &&
+              out.ok());
+  ASSERT_TRUE(Get(a, p->id).ok());  // One read, in the log.
+
+  absl::StatusOr<ParticipantExport> exported =
+      Await<ParticipantExport>([&](auto done) { store().ExportParticipant(a, p->id, done); });
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  EXPECT_EQ(exported->participant.id, p->id);
+  EXPECT_EQ(exported->participant.display_name, "Exportnaam Jansen");
+  EXPECT_EQ(exported->participant.contact.phone, "0612345678");
+  EXPECT_TRUE(exported->participant.bsn.empty());  // Never the BSN (nor its hash).
+  EXPECT_TRUE(exported->participant.bsn_on_file);
+  ASSERT_THAT(exported->consents, SizeIs(1));
+  EXPECT_EQ(exported->consents[0].id, consent->id);
+  EXPECT_EQ(exported->consents[0].evidence, "getekend formulier");
+  ASSERT_THAT(exported->assessments, SizeIs(1));
+  EXPECT_EQ(exported->assessments[0].id, assessment->id);
+  EXPECT_EQ(exported->assessments[0].notes, "First assessment");
+  ASSERT_THAT(exported->goals, SizeIs(1));
+  EXPECT_EQ(exported->goals[0].id, goal->id);
+  EXPECT_EQ(exported->goals[0].title, "Finish the MBO 2 course");
+  ASSERT_THAT(exported->sessions, SizeIs(1));
+  EXPECT_EQ(exported->sessions[0].id, session->id);
+  EXPECT_EQ(exported->sessions[0].notes, "Sollicitatie geoefend");
+  ASSERT_THAT(exported->snapshots, SizeIs(1));
+  EXPECT_EQ(exported->snapshots[0].id, snap->id);
+  EXPECT_EQ(exported->snapshots[0].question, std::string("q\0\xff", 3) + "Intake");
+  EXPECT_EQ(exported->snapshots[0].answer, std::string("a\0\x80", 3) + "Intake");
+  ASSERT_THAT(exported->outcomes, SizeIs(1));
+  EXPECT_EQ(exported->outcomes[0].id, out->id);
+  EXPECT_EQ(exported->outcomes[0].job, NewJobOutcome().job);
+  // The access log so far: create, seven writes under it, one read — oldest first, all OK.
+  ASSERT_THAT(exported->audit_events, SizeIs(8));
+  EXPECT_THAT(exported->audit_events.front().resource, HasSubstr(p->id));
+  for (const AuditEvent& e : exported->audit_events) {
+    EXPECT_EQ(e.status_code, 0);
+    EXPECT_EQ(e.participant_id, p->id);
+  }
+  // The export itself is audited like a read.
+  absl::StatusOr<Page<AuditEvent>> audit = Audit(a, p->id);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_THAT(audit->items, SizeIs(9));
+  EXPECT_EQ(audit->items[0].resource, absl::StrCat("participants/", p->id));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
