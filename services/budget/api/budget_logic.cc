@@ -1,7 +1,11 @@
 #include "services/budget/api/budget_logic.h"
 
+#include <sodium.h>
+
+#include <algorithm>
 #include <filesystem>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/validation.h"
@@ -48,6 +52,41 @@ const BudgetStandard& BudgetData::StandardFor(absl::string_view tenant) const {
   auto it = org_standards.find(tenant);
   return it == org_standards.end() ? standard : it->second;
 }
+
+namespace {
+
+// A BLAKE2b hash over every file the data was read from (name, size, bytes), so that a figure
+// edited in place — same rule-set id — still gives a new data version and new cache keys.
+absl::StatusOr<std::string> FilesHash(const BudgetDataFiles& files) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const std::string& dir : {files.rules_dir, files.org_standards_dir}) {
+    if (dir.empty()) continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+      if (entry.is_regular_file()) paths.push_back(entry.path().string());
+    }
+    if (ec) return absl::InvalidArgumentError(absl::StrCat(dir, ": ", ec.message()));
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.push_back(files.standard_file);
+  paths.push_back(files.gemeenten_file);
+  crypto_generichash_state state;
+  unsigned char out[16];
+  crypto_generichash_init(&state, nullptr, 0, sizeof out);
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::string> text = yaml::ReadTextFile(path);
+    if (!text.ok()) return text.status();
+    const std::string header = absl::StrCat(path, "\n", text->size(), "\n");
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(header.data()),
+                              header.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(text->data()),
+                              text->size());
+  }
+  crypto_generichash_final(&state, out, sizeof out);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
+}  // namespace
 
 BudgetDataFiles BudgetDataFiles::InDirectory(absl::string_view data_dir) {
   BudgetDataFiles f;
@@ -96,9 +135,12 @@ absl::StatusOr<std::shared_ptr<const BudgetData>> LoadBudgetData(const BudgetDat
   }
   std::vector<std::string> ids;
   for (const RuleSet& rs : data->rules.rule_sets()) ids.push_back(rs.id);
+  absl::StatusOr<std::string> files_hash = FilesHash(files);
+  if (!files_hash.ok()) return files_hash.status();
   data->version = absl::StrCat(
       absl::StrJoin(ids, "+"), "|", data->standard.id,
-      "|municipal:", data->municipal.size() == 0 ? "none" : data->municipal.content_hash());
+      "|municipal:", data->municipal.size() == 0 ? "none" : data->municipal.content_hash(),
+      "|files:", *files_hash);
   return data;
 }
 

@@ -374,5 +374,34 @@ TEST(OrgStandardTest, TheTenantsOwnStandardIsUsedAndNamed) {
   std::filesystem::remove_all(dir);
 }
 
+// A figure edited in place, under the same rule-set id, must still change the data version:
+// it is part of every cache key (budget_service.cc), so an unchanged version would serve the
+// old answers from Redis after a restart.
+TEST(DataVersionTest, AFigureEditedInPlaceChangesTheVersion) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/rules-copy-", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(absl::StrCat(KOMPAS_DATA_DIR, "/rules/nl"), dir,
+                        std::filesystem::copy_options::recursive);
+  BudgetDataFiles files = NationalFiles();
+  files.rules_dir = dir;
+  absl::StatusOr<std::shared_ptr<const BudgetData>> before = LoadBudgetData(files);
+  ASSERT_TRUE(before.ok()) << before.status();
+  absl::StatusOr<std::shared_ptr<const BudgetData>> again = LoadBudgetData(files);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ((*before)->version, (*again)->version);  // the same files, the same version
+
+  // Append a comment to one rule file: same ids, same figures, different bytes.
+  std::string rule_file;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") rule_file = entry.path().string();
+  }
+  ASSERT_FALSE(rule_file.empty());
+  std::ofstream(rule_file, std::ios::app) << "\n# edited in place\n";
+  absl::StatusOr<std::shared_ptr<const BudgetData>> after = LoadBudgetData(files);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_NE((*before)->version, (*after)->version);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace kompas::budget
