@@ -9,8 +9,11 @@
 // again one per transaction, so only the failing one fails (or all, when the database is
 // unreachable).
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -20,7 +23,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "services/caserecord/storage/codec.h"
 #include "services/caserecord/storage/crypto.h"
 #include "services/caserecord/storage/key_rotation.h"
@@ -399,14 +401,16 @@ class SqlCaseStore final : public CaseStore {
 
   ~SqlCaseStore() override {
     {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       stopping_ = true;
     }
+    readers_cv_.notify_all();
     for (std::thread& t : readers_) t.join();  // Readers finish their queue first…
     {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       writer_stopping_ = true;  // …then the writer commits what they and callers queued.
     }
+    writer_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
   }
 
@@ -1259,7 +1263,7 @@ class SqlCaseStore final : public CaseStore {
   }
 
   Health CheckHealth() override {
-    absl::MutexLock lock(&health_mu_);
+    std::lock_guard<std::mutex> lock(health_mu_);
     return health_connection_->Ping().ok() ? Health::kServing : Health::kNotServing;
   }
 
@@ -1568,24 +1572,26 @@ class SqlCaseStore final : public CaseStore {
   }
 
   void SubmitWrite(WriteOp op) {
+    bool stopping = false;
     {
-      absl::MutexLock lock(&mu_);
-      if (writer_stopping_) {
-        op.finish(absl::UnavailableError("the case-record store is shutting down"));
-        return;
-      }
-      if (write_queue_.size() < options_.write_queue_capacity) {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping = writer_stopping_;
+      if (!stopping && write_queue_.size() < options_.write_queue_capacity) {
         write_queue_.push_back(std::move(op));
+        writer_cv_.notify_one();
         return;
       }
     }
-    op.finish(QueueFull("write"));
+    // Answered outside the lock: a callback may call the store again.
+    op.finish(stopping ? absl::UnavailableError("the case-record store is shutting down")
+                       : QueueFull("write"));
   }
 
   bool readers_queue_push(std::function<void(SqlConnection&)> task) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || read_queue_.size() >= options_.read_queue_capacity) return false;
     read_queue_.push_back(std::move(task));
+    readers_cv_.notify_one();
     return true;
   }
 
@@ -1593,12 +1599,8 @@ class SqlCaseStore final : public CaseStore {
     for (;;) {
       std::function<void(SqlConnection&)> task;
       {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](SqlCaseStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-              return s->stopping_ || !s->read_queue_.empty();
-            },
-            this));
+        std::unique_lock<std::mutex> lock(mu_);
+        readers_cv_.wait(lock, [this] { return stopping_ || !read_queue_.empty(); });
         if (read_queue_.empty()) return;
         task = std::move(read_queue_.front());
         read_queue_.pop_front();
@@ -1611,18 +1613,14 @@ class SqlCaseStore final : public CaseStore {
     SqlConnection& conn = *writer_connection_;
     for (;;) {
       {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](SqlCaseStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-              return s->writer_stopping_ || !s->write_queue_.empty();
-            },
-            this));
+        std::unique_lock<std::mutex> lock(mu_);
+        writer_cv_.wait(lock, [this] { return writer_stopping_ || !write_queue_.empty(); });
         if (write_queue_.empty()) return;
       }
       if (options_.before_batch_for_testing) options_.before_batch_for_testing();
       std::vector<WriteOp> batch;
       {
-        absl::MutexLock lock(&mu_);
+        std::lock_guard<std::mutex> lock(mu_);
         const size_t n = std::min(write_queue_.size(), std::max<size_t>(1, options_.max_batch));
         batch.reserve(n);
         for (size_t i = 0; i < n; ++i) {
@@ -1722,14 +1720,18 @@ class SqlCaseStore final : public CaseStore {
   const StoreOptions options_;
   const ConnectFn connect_;
   std::unique_ptr<SqlConnection> writer_connection_;
-  absl::Mutex health_mu_;
-  std::unique_ptr<SqlConnection> health_connection_ ABSL_GUARDED_BY(health_mu_);
+  // std::mutex, not absl::Mutex: Debian's Abseil is not instrumented, and the store's queues
+  // run under ThreadSanitizer (scripts/test --tsan).
+  std::mutex health_mu_;
+  std::unique_ptr<SqlConnection> health_connection_;  // guarded by health_mu_
 
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool writer_stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::deque<std::function<void(SqlConnection&)>> read_queue_ ABSL_GUARDED_BY(mu_);
-  std::deque<WriteOp> write_queue_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;  // guards the four below
+  std::condition_variable readers_cv_;
+  std::condition_variable writer_cv_;
+  bool stopping_ = false;
+  bool writer_stopping_ = false;
+  std::deque<std::function<void(SqlConnection&)>> read_queue_;
+  std::deque<WriteOp> write_queue_;
   std::thread writer_;
   std::vector<std::thread> readers_;
   std::vector<std::function<void()>> purge_waiters_;  // writer thread only
