@@ -336,6 +336,23 @@ absl::StatusOr<std::shared_ptr<const GemeenteSchemes>> MunicipalSchemes::ParseFi
   return std::shared_ptr<const GemeenteSchemes>(std::move(g));
 }
 
+absl::StatusOr<MunicipalSchemes> MunicipalSchemes::FromFiles(const std::vector<TextFile>& files) {
+  MunicipalSchemes out;
+  std::vector<std::pair<std::string, std::string>> contents;
+  for (const TextFile& file : files) {
+    absl::StatusOr<std::shared_ptr<const GemeenteSchemes>> g = ParseFile(file.contents, file.name);
+    if (!g.ok()) return g.status();
+    const std::string code = (*g)->code;
+    if (!out.by_code_.emplace(code, *std::move(g)).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file.name, ": a second file for gemeente ", code));
+    }
+    contents.emplace_back(std::filesystem::path(file.name).filename().string(), file.contents);
+  }
+  out.content_hash_ = ContentHash(contents);
+  return out;
+}
+
 absl::StatusOr<MunicipalSchemes> MunicipalSchemes::LoadDirectory(const std::string& dir) {
   std::error_code ec;
   std::vector<std::filesystem::path> paths;
@@ -349,18 +366,13 @@ absl::StatusOr<MunicipalSchemes> MunicipalSchemes::LoadDirectory(const std::stri
   }
   if (ec) return absl::InvalidArgumentError(absl::StrCat(dir, ": ", ec.message()));
   std::sort(paths.begin(), paths.end());
-  MunicipalSchemes out;
-  std::vector<std::pair<std::string, std::string>> contents;
+  std::vector<TextFile> files;
   for (const auto& path : paths) {
     absl::StatusOr<std::string> text = yaml::ReadTextFile(path.string());
     if (!text.ok()) return text.status();
-    absl::StatusOr<std::shared_ptr<const GemeenteSchemes>> g = ParseFile(*text, path.string());
-    if (!g.ok()) return g.status();
-    out.by_code_.emplace((*g)->code, *std::move(g));
-    contents.emplace_back(path.filename().string(), *std::move(text));
+    files.push_back(TextFile{path.string(), *std::move(text)});
   }
-  out.content_hash_ = ContentHash(contents);
-  return out;
+  return FromFiles(files);
 }
 
 const GemeenteSchemes* MunicipalSchemes::Find(absl::string_view gemeente_code) const {

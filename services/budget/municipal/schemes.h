@@ -102,7 +102,11 @@ struct GemeenteSchemes {
 // Every gemeente with a schemes file.
 class MunicipalSchemes {
  public:
-  // Loads every *.yaml in `dir`; a missing directory is an error, an empty one is not.
+  // Parses every file (ParseFile); two files of one gemeente are an error. The content hash
+  // covers the files' base names and contents, in the order given.
+  static absl::StatusOr<MunicipalSchemes> FromFiles(const std::vector<TextFile>& files);
+  // Reads every *.yaml in `dir` (name order), then FromFiles; a missing directory is an error,
+  // an empty one is not.
   static absl::StatusOr<MunicipalSchemes> LoadDirectory(const std::string& dir);
   // Parses one file; `file_name` names it in errors and must be "<code>.yaml".
   static absl::StatusOr<std::shared_ptr<const GemeenteSchemes>> ParseFile(

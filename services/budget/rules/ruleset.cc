@@ -263,42 +263,22 @@ absl::StatusOr<RuleBook> RuleBook::Create(std::vector<RuleSet> rule_sets) {
   return book;
 }
 
-absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  if (ec) return absl::InvalidArgumentError(absl::StrCat(directory, ": ", ec.message()));
-  if (files.empty())
-    return absl::InvalidArgumentError(absl::StrCat(directory, ": no *.yaml rule-sets"));
-  std::sort(files.begin(), files.end());
+absl::StatusOr<RuleBook> RuleBook::FromFiles(const std::vector<TextFile>& rule_sets,
+                                             const std::vector<TextFile>& tables) {
   std::vector<RuleSet> sets;
-  for (const auto& path : files) {
-    absl::StatusOr<std::string> text = yaml::ReadTextFile(path.string());
-    if (!text.ok()) return text.status();
-    absl::StatusOr<RuleSet> rs = ParseRuleSet(*text, path.string());
+  for (const TextFile& file : rule_sets) {
+    absl::StatusOr<RuleSet> rs = ParseRuleSet(file.contents, file.name);
     if (!rs.ok()) return rs.status();
     sets.push_back(*std::move(rs));
   }
-  std::vector<std::shared_ptr<const KotTable>> tables;
-  const std::filesystem::path table_dir = std::filesystem::path(directory) / "tables";
-  if (std::filesystem::is_directory(table_dir, ec)) {
-    std::vector<std::filesystem::path> table_files;
-    for (const auto& entry : std::filesystem::directory_iterator(table_dir, ec)) {
-      if (entry.path().extension() == ".yaml") table_files.push_back(entry.path());
-    }
-    std::sort(table_files.begin(), table_files.end());
-    for (const auto& path : table_files) {
-      absl::StatusOr<std::string> text = yaml::ReadTextFile(path.string());
-      if (!text.ok()) return text.status();
-      absl::StatusOr<KotTable> table = ParseKotTable(*text, path.string());
-      if (!table.ok()) return table.status();
-      tables.push_back(std::make_shared<const KotTable>(*std::move(table)));
-    }
+  std::vector<std::shared_ptr<const KotTable>> parsed_tables;
+  for (const TextFile& file : tables) {
+    absl::StatusOr<KotTable> table = ParseKotTable(file.contents, file.name);
+    if (!table.ok()) return table.status();
+    parsed_tables.push_back(std::make_shared<const KotTable>(*std::move(table)));
   }
   for (RuleSet& rs : sets) {
-    for (const auto& table : tables) {
+    for (const auto& table : parsed_tables) {
       if (table->valid_from <= rs.valid_from && rs.valid_until <= table->valid_until) {
         if (rs.kot_table != nullptr) {
           return absl::InvalidArgumentError(absl::StrCat(table->file_name, ": overlaps ",
@@ -309,6 +289,44 @@ absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
     }
   }
   return Create(std::move(sets));
+}
+
+namespace {
+
+// The *.yaml files directly in `directory`, read, in name order.
+absl::StatusOr<std::vector<TextFile>> ReadYamlFiles(const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    if (entry.path().extension() == ".yaml") paths.push_back(entry.path());
+  }
+  if (ec) return absl::InvalidArgumentError(absl::StrCat(directory.string(), ": ", ec.message()));
+  std::sort(paths.begin(), paths.end());
+  std::vector<TextFile> files;
+  for (const auto& path : paths) {
+    absl::StatusOr<std::string> text = yaml::ReadTextFile(path.string());
+    if (!text.ok()) return text.status();
+    files.push_back(TextFile{path.string(), *std::move(text)});
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<RuleBook> RuleBook::LoadDirectory(const std::string& directory) {
+  absl::StatusOr<std::vector<TextFile>> sets = ReadYamlFiles(directory);
+  if (!sets.ok()) return sets.status();
+  if (sets->empty())
+    return absl::InvalidArgumentError(absl::StrCat(directory, ": no *.yaml rule-sets"));
+  std::vector<TextFile> tables;
+  const std::filesystem::path table_dir = std::filesystem::path(directory) / "tables";
+  std::error_code ec;
+  if (std::filesystem::is_directory(table_dir, ec)) {
+    absl::StatusOr<std::vector<TextFile>> read = ReadYamlFiles(table_dir);
+    if (!read.ok()) return read.status();
+    tables = *std::move(read);
+  }
+  return FromFiles(*sets, tables);
 }
 
 absl::StatusOr<RuleBook::Selection> RuleBook::Select(absl::CivilDay date,

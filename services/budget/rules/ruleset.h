@@ -29,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "services/budget/rules/rule_params.h"
+#include "services/budget/rules/yaml_fields.h"
 
 namespace kompas::budget {
 
@@ -93,8 +94,12 @@ class RuleBook {
 
   // Sorts by period and checks the periods neither overlap nor leave gaps.
   static absl::StatusOr<RuleBook> Create(std::vector<RuleSet> rule_sets);
-  // Loads every *.yaml rule-set in `directory`, and the tables in `directory`/tables (each
-  // attached to the rule-sets whose period it covers).
+  // Parses the rule-set files and the kinderopvangtoeslag tables (each attached to the
+  // rule-sets whose period it covers), then Create.
+  static absl::StatusOr<RuleBook> FromFiles(const std::vector<TextFile>& rule_sets,
+                                            const std::vector<TextFile>& tables);
+  // Reads every *.yaml rule-set in `directory` and the tables in `directory`/tables (each in
+  // name order), then FromFiles.
   static absl::StatusOr<RuleBook> LoadDirectory(const std::string& directory);
 
   // INVALID_ARGUMENT naming `field` when `date` precedes every rule-set.

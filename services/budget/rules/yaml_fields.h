@@ -24,6 +24,13 @@ struct Source {
   std::string url;
 };
 
+// A data file's contents and its name (used in messages only): what the loaders parse, so that
+// they take bytes and the directory loaders only read files.
+struct TextFile {
+  std::string name;
+  std::string contents;
+};
+
 }  // namespace kompas::budget
 
 namespace kompas::budget::yaml {

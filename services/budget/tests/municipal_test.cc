@@ -141,6 +141,32 @@ TEST(MunicipalSchemesTest, MinimalFileParses) {
   EXPECT_EQ((*g)->schemes[0].data_id, "municipal/GM0014/2026");
 }
 
+// The bytes variant of LoadDirectory: the same schemes and content hash from the same contents,
+// and two files of one gemeente refused.
+TEST(MunicipalSchemesTest, FromFilesMatchesLoadDirectoryAndRefusesDuplicates) {
+  absl::StatusOr<MunicipalSchemes> dir = MunicipalSchemes::LoadDirectory(kMunicipalDir);
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  std::vector<TextFile> files;
+  for (const char* name : {"GM0014.yaml", "GM0935.yaml"}) {
+    absl::StatusOr<std::string> text = yaml::ReadTextFile(kMunicipalDir + "/" + name);
+    ASSERT_TRUE(text.ok()) << text.status();
+    files.push_back({std::string("elsewhere/") + name, *text});
+  }
+  absl::StatusOr<MunicipalSchemes> bytes = MunicipalSchemes::FromFiles(files);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_EQ(bytes->size(), 2u);
+  EXPECT_EQ(bytes->content_hash(), dir->content_hash()) << "the hash covers base names only";
+  ASSERT_NE(bytes->Find("GM0935"), nullptr);
+  EXPECT_EQ(bytes->Find("GM0935")->file_name, "elsewhere/GM0935.yaml");
+
+  absl::StatusOr<MunicipalSchemes> twice =
+      MunicipalSchemes::FromFiles({{"a/GM0014.yaml", Minimal()}, {"b/GM0014.yaml", Minimal()}});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(twice.status().message()),
+              HasSubstr("b/GM0014.yaml: a second file for gemeente GM0014"));
+}
+
 TEST(MunicipalSchemesTest, BrokenFilesNameFileLineAndKey) {
   struct Case {
     std::string text;

@@ -208,6 +208,31 @@ rows:
   - {income_from: "56413", first_child: "0.955", next_child: "0.96"}
 )";
 
+// The bytes variant of LoadDirectory: two contiguous rule-sets and one table covering only the
+// second; the table must be attached to that one alone.
+TEST(RuleBookTest, FromFilesParsesContentsAndAttachesTables) {
+  const std::vector<TextFile> sets = {
+      {"a/2026-07.yaml", ValidYaml("nl/2026-07", "2026-07-01", "2026-12-31")},
+      {"a/2026-01.yaml", ValidYaml("nl/2026-01", "2026-01-01", "2026-06-30")}};
+  const std::string table =
+      absl::StrReplaceAll(kTable, {{"valid_from: 2026-01-01\nvalid_until: 2026-06-30",
+                                    "valid_from: 2026-07-01\nvalid_until: 2026-12-31"}});
+  ASSERT_NE(table, kTable);
+  absl::StatusOr<RuleBook> book = RuleBook::FromFiles(sets, {{"a/tables/k.yaml", table}});
+  ASSERT_TRUE(book.ok()) << book.status();
+  ASSERT_EQ(book->rule_sets().size(), 2u);
+  EXPECT_EQ(book->rule_sets()[0].id, "nl/2026-01");  // sorted by period, not by argument order
+  EXPECT_EQ(book->rule_sets()[0].kot_table, nullptr);
+  ASSERT_NE(book->rule_sets()[1].kot_table, nullptr);
+  EXPECT_EQ(book->rule_sets()[1].kot_table->file_name, "a/tables/k.yaml");
+
+  // Errors name the file as given.
+  absl::StatusOr<RuleBook> bad = RuleBook::FromFiles({{"x/broken.yaml", "ruleset: [\n"}}, {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(Message(bad.status()), HasSubstr("x/broken.yaml"));
+  EXPECT_FALSE(RuleBook::FromFiles({}, {}).ok()) << "a book needs a rule-set";
+}
+
 TEST(KotTableTest, ParsesBandsExactly) {
   absl::StatusOr<KotTable> t = ParseKotTable(kTable, "k.yaml");
   ASSERT_TRUE(t.ok()) << t.status();
