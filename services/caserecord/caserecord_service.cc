@@ -672,6 +672,12 @@ grpc::ServerUnaryReactor* CaseRecordServiceImpl::RecomputeCompassSnapshot(
             [this, call, req, resp](absl::StatusOr<st::CompassSnapshot> got) {
               if (!got.ok()) return call->Finish(got.status());
               ToProto(*got, resp->mutable_original());
+              // A stored snapshot always has its question; one that no longer parses is damaged
+              // data, not the caller's mistake.
+              if (resp->original().question_case() == v1::CompassSnapshot::QUESTION_NOT_SET) {
+                return call->Finish(
+                    absl::DataLossError("the stored compass snapshot's question does not parse"));
+              }
               std::shared_ptr<v1::CompassSnapshot> again =
                   QuestionOf(resp->original(), req->has_rule_date() ? &req->rule_date() : nullptr);
               Answer(call, again, [call, again, resp](absl::Status s) {

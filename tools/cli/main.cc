@@ -90,7 +90,7 @@ constexpr char kUsage[] =
     "  catalog  import DIR... [--validate-only]: load a complete set of catalogue files\n"
     "           (every error listed, nothing changed unless all are valid; scope catalog.admin)\n"
     "  report   the network's k-anonymous evaluation report (scope network.report):\n"
-    "           --from=2026-01 --to=2026-09 [--by-region] [--by-cohort] [--csv]\n"
+    "           --from=2026-07 --to=2026-09 [--by-region] [--by-cohort] [--csv]\n"
     "\n"
     "Flags: --stack_file=PATH  --json  --timeout=3s  (--helpfull for all)";
 

@@ -1,6 +1,6 @@
 // `kompas report`: the network's evaluation report (GetNetworkReport, scope network.report),
 // k-anonymous aggregates across all member organisations (docs/metrics.md):
-//   kompas report --from=2026-01 --to=2026-09 [--by-region] [--by-cohort] [--csv] [--json]
+//   kompas report --from=2026-07 --to=2026-09 [--by-region] [--by-cohort] [--csv] [--json]
 // The period is whole calendar quarters that have ended. Suppressed figures show as "*".
 #ifndef KOMPAS_TOOLS_CLI_REPORT_H_
 #define KOMPAS_TOOLS_CLI_REPORT_H_

@@ -11,14 +11,14 @@ namespace v1 = ::kompas::caserecord::v1;
 
 TEST(ReportCliTest, RequestFromOptions) {
   ReportOptions o;
-  o.from = "2026-01";
+  o.from = "2026-07";
   o.to = "2026-09";
   o.by_region = true;
   o.csv = true;
   absl::StatusOr<v1::GetNetworkReportRequest> r = ReportRequestFromOptions(o);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->period_start().year(), 2026);
-  EXPECT_EQ(r->period_start().month(), 1);
+  EXPECT_EQ(r->period_start().month(), 7);
   EXPECT_EQ(r->period_start().day(), 0);
   EXPECT_EQ(r->period_end().month(), 9);
   EXPECT_TRUE(r->group_by_region());
@@ -41,7 +41,7 @@ TEST(ReportCliTest, BadMonthsNameTheFlag) {
 TEST(ReportCliTest, TableShowsSuppressedAsStarAndScales) {
   v1::NetworkReport report;
   report.mutable_period_start()->set_year(2026);
-  report.mutable_period_start()->set_month(1);
+  report.mutable_period_start()->set_month(7);
   report.mutable_period_end()->set_year(2026);
   report.mutable_period_end()->set_month(9);
   report.set_k(10);
@@ -60,7 +60,7 @@ TEST(ReportCliTest, TableShowsSuppressedAsStarAndScales) {
   *report.add_rows() = *row;
   report.mutable_rows(1)->clear_region();
   const std::string table = FormatReportTable(report);
-  EXPECT_THAT(table, HasSubstr("2026-01 t/m 2026-09"));
+  EXPECT_THAT(table, HasSubstr("2026-07 t/m 2026-09"));
   EXPECT_THAT(table, HasSubstr("AM01"));
   EXPECT_THAT(table, HasSubstr("total"));
   // 1150 thousandths = 1.15 rungs; -63 = -0.06; 523810 ppm = 52.4 %.

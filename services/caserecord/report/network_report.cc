@@ -17,7 +17,6 @@
 namespace kompas::caserecord::report {
 namespace {
 
-constexpr int kMaxPeriodMonths = 60;
 constexpr int kOutcomeCount = 4;  // jobs started, left bijstand, debts resolved, trainings
 
 // The sums of one group of participants (an entry of the tables).
@@ -194,6 +193,9 @@ class ReportTables {
     for (size_t p = 0; p < storage::kPillarCount; ++p) {
       ProtectInput in = Input(false);
       for (size_t i = 0; i < shape_.size(); ++i) {
+        // A group in which nobody counts towards the mean adds 0 to every sum of this table,
+        // which an attacker knows: it cannot protect another entry (always shown as primary).
+        in.empty[i] = sums_[i].pillar_n[p] == 0;
         in.primary[i] = sums_[i].pillar_n[p] < k;
         in.cost[i] = sums_[i].pillar_n[p];
       }
@@ -202,6 +204,7 @@ class ReportTables {
     ProtectInput in = Input(false);
     for (size_t i = 0; i < shape_.size(); ++i) {
       const Sums& s = sums_[i];
+      in.empty[i] = s.snapshot_n == 0;  // as for the pillars above
       in.primary[i] = s.snapshot_n < k || Small(s.lonend, k) || Small(s.snapshot_n - s.lonend, k);
       in.cost[i] = s.snapshot_n;
     }
@@ -246,9 +249,13 @@ absl::Status ValidateReportRequest(const v1::GetNetworkReportRequest& request, a
   if (last < first) {
     return absl::InvalidArgumentError("period_end: must not be before period_start");
   }
-  if (last - first > kMaxPeriodMonths) {
-    return absl::InvalidArgumentError(absl::StrCat("period_end: must be at most ", kMaxPeriodMonths,
-                                                   " months after period_start"));
+  // Exactly one calendar quarter: two reports then cover the same participants or periods
+  // that do not overlap, so that one cannot be subtracted from the other (a Q1-Q2 total minus
+  // the Q1 total would be the sum of the cohorts that started in Q2; docs/metrics.md).
+  if (last - first != 2) {
+    return absl::InvalidArgumentError(
+        "period_end: must be the last month of the quarter period_start begins (a report covers "
+        "exactly one calendar quarter, so that no two reports overlap)");
   }
   const storage::Date today = storage::Date::FromTime(now);
   if (last >= MonthIndex(today.year, today.month)) {

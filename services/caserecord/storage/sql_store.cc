@@ -9,6 +9,7 @@
 // again one per transaction, so only the failing one fails (or all, when the database is
 // unreachable).
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <limits>
@@ -265,12 +266,8 @@ struct RecordTraits<Session> {
 };
 
 // The plain columns of a snapshot and an outcome are read directly by the network report
-// (kind 5: state = lonend, category = question kind, l1 = margin; kind 6: category = type,
-// l1 = minutes per week, l2 = gross hourly wage): keep them as they are.
-int64_t ClampInt32(int64_t v) {
-  return std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(),
-                             std::numeric_limits<int32_t>::max());
-}
+// (kind 5: state = lonend, category = question kind; kind 6: category = type). Nothing else
+// of them is in plain columns: margins, wages and hours stay in the sealed payload.
 
 template <>
 struct RecordTraits<CompassSnapshot> {
@@ -283,7 +280,6 @@ struct RecordTraits<CompassSnapshot> {
     cols.sort_date = cols.timeline_date = Date::FromTime(s.create_time).ToKey();
     cols.state = s.lonend ? 1 : 0;
     cols.category = static_cast<int64_t>(s.question_kind);
-    cols.levels[0] = ClampInt32(s.margin_cents);
     return cols;
   }
   static absl::Status Validate(const CompassSnapshot& s, const Date&) {
@@ -301,10 +297,6 @@ struct RecordTraits<Outcome> {
     RecordColumns cols;
     cols.sort_date = cols.timeline_date = o.outcome_date.ToKey();
     cols.category = static_cast<int64_t>(o.type);
-    if (o.details == OutcomeDetails::kJob) {
-      cols.levels[0] = o.job.minutes_per_week;
-      cols.levels[1] = ClampInt32(o.job.gross_hourly_wage_cents);
-    }
     return cols;
   }
   static absl::Status Validate(const Outcome& o, const Date& today) {
@@ -670,13 +662,20 @@ class SqlCaseStore final : public CaseStore {
       }
       new_hash = Blob{options_.keys->BsnHash(ctx.tenant, input.bsn)};
     }
+    // The new BSN, sealed with the participant's key below (so that a key rotation can
+    // re-hash it), and its hashes under every configured secret (a duplicate under a secret
+    // being rotated out is still a duplicate).
+    std::string bsn = std::holds_alternative<Null>(new_hash) ? "" : input.bsn;
+    std::vector<std::string> bsn_hashes =
+        bsn.empty() ? std::vector<std::string>{} : options_.keys->BsnHashes(ctx.tenant, bsn);
     input.bsn.clear();
     const std::string id = input.id;
     const absl::Time now = StoredNow();
     Write<Participant>(
         ctx, id, absl::StrCat("participants/", id),
         [this, tenant = ctx.tenant, input = std::move(input), mask = std::move(mask),
-         new_hash = std::move(new_hash), now](SqlConnection& c) -> absl::StatusOr<Participant> {
+         new_hash = std::move(new_hash), bsn = std::move(bsn), bsn_hashes = std::move(bsn_hashes),
+         now](SqlConnection& c) -> absl::StatusOr<Participant> {
           absl::StatusOr<std::optional<SqlRow>> row = SelectParticipantRow(c, tenant, input.id);
           if (!row.ok()) return row.status();
           if (!row->has_value()) return NotFound("participant");
@@ -699,10 +698,13 @@ class SqlCaseStore final : public CaseStore {
           // The BSN is never returned, so "*" (every field) cannot mean "clear it": only a mask
           // that names bsn changes it.
           const bool set_bsn = std::find(mask.begin(), mask.end(), "bsn") != mask.end();
-          if (set_bsn && !std::holds_alternative<Null>(new_hash)) {
-            absl::StatusOr<std::vector<SqlRow>> existing = c.Query(
-                "SELECT id FROM participants WHERE tenant = $1 AND bsn_hash = $2 AND id <> $3",
-                {tenant, new_hash, p.id});
+          if (set_bsn && !bsn_hashes.empty()) {
+            std::vector<SqlValue> params = {tenant, p.id};
+            absl::StatusOr<std::vector<SqlRow>> existing =
+                c.Query(absl::StrCat("SELECT id FROM participants WHERE tenant = $1 AND id <> $2 "
+                                     "AND ",
+                                     BsnHashIn("bsn_hash", bsn_hashes, params)),
+                        params);
             if (!existing.ok()) return existing.status();
             if (!existing->empty()) {
               return absl::AlreadyExistsError(
@@ -718,7 +720,12 @@ class SqlCaseStore final : public CaseStore {
               ", intake_date = ", q.P(p.intake_date.ToKey()),
               ", close_date = ", q.P(p.close_date.ToKey()), ", sealed = ",
               q.P(Blob{Seal(data_key, ToPayload(p), ParticipantBinding(tenant, p.id))}),
-              set_bsn ? absl::StrCat(", bsn_hash = ", q.P(new_hash)) : "",
+              set_bsn
+                  ? absl::StrCat(", bsn_hash = ", q.P(new_hash), ", bsn_sealed = ",
+                                 q.P(bsn.empty() ? SqlValue{Null{}}
+                                                 : SqlValue{Blob{Seal(data_key, bsn,
+                                                                      BsnBinding(tenant, p.id))}}))
+                  : "",
               ", version = version + 1, update_time = ", q.P(Micros(now)),
               " WHERE tenant = ", q.P(tenant), " AND id = ", q.P(p.id),
               " AND version = ", q.P(version));
@@ -1614,7 +1621,17 @@ class SqlCaseStore final : public CaseStore {
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(mu_);
-        writer_cv_.wait(lock, [this] { return writer_stopping_ || !write_queue_.empty(); });
+        const auto ready = [this] { return writer_stopping_ || !write_queue_.empty(); };
+        if (purge_pending_) {
+          // A purge failed (a reader or a backup held an old snapshot): retry when idle.
+          if (!writer_cv_.wait_for(lock, kPurgeRetry, ready)) {
+            lock.unlock();
+            FlushPurge();
+            continue;
+          }
+        } else {
+          writer_cv_.wait(lock, ready);
+        }
         if (write_queue_.empty()) return;
       }
       if (options_.before_batch_for_testing) options_.before_batch_for_testing();
@@ -1652,8 +1669,10 @@ class SqlCaseStore final : public CaseStore {
   // PostgreSQL a table rewrite, so it runs once per transaction, not once per erasure). Should
   // it fail, the erasures still stand (their data keys are gone) and the next one purges again.
   void FlushPurge() {
-    if (purge_waiters_.empty()) return;
-    (void)PurgeDeletedRows(*writer_connection_, {"participants", "records"});
+    if (purge_waiters_.empty() && !purge_pending_) return;
+    // A failed purge is retried after the next transaction or when the writer is idle
+    // (kPurgeRetry); the erasure itself stands (its data key is gone).
+    purge_pending_ = !PurgeDeletedRows(*writer_connection_, {"participants", "records"}).ok();
     std::vector<std::function<void()>> waiters;
     waiters.swap(purge_waiters_);
     for (std::function<void()>& acknowledge : waiters) acknowledge();
@@ -1735,6 +1754,8 @@ class SqlCaseStore final : public CaseStore {
   std::thread writer_;
   std::vector<std::thread> readers_;
   std::vector<std::function<void()>> purge_waiters_;  // writer thread only
+  bool purge_pending_ = false;                        // writer thread only
+  static constexpr std::chrono::seconds kPurgeRetry{5};
 };
 
 absl::StatusOr<std::unique_ptr<CaseStore>> Open(StoreOptions options, ConnectFn connect) {

@@ -497,6 +497,44 @@ TEST_P(ErasureTest, ThePurgeWaitsForOlderSnapshots) {
   }
 }
 
+// A reader that holds its old snapshot past the purge's patience (SQLite: any open read
+// transaction blocks the WAL truncation; PostgreSQL: longer than the 5 s wait) makes the purge
+// fail; the erasure is acknowledged (its data key is gone) and the writer retries the purge
+// when idle, without another write coming.
+TEST_P(ErasureTest, TheIdleWriterRetriesAFailedPurge) {
+  const CallContext ctx = Mentor();
+  Participant p;
+  p.display_name = "Volhardende Fenna";
+  p.bsn = kGoneBsn;
+  p.gemeente_code = "GM0363";
+  p.intake_date = Date{2026, 1, 5};
+  absl::StatusOr<Participant> created =
+      Await<Participant>([&](auto done) { store().CreateParticipant(ctx, p, done); });
+  ASSERT_TRUE(created.ok()) << created.status();
+  Trace t;
+  t.id = created->id;
+  Capture(&t);
+  ASSERT_TRUE(raw_->Script(GetParam() == Engine::kPostgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                           : "BEGIN")
+                  .ok());
+  ASSERT_TRUE(raw_->Query("SELECT count(*) FROM schema_migrations", {}).ok());
+  // The erasure is acknowledged while the old snapshot is still held.
+  ASSERT_TRUE(Await<EraseResult>([&](auto done) {
+                store().EraseParticipant(ctx, t.id, "", ErasureReason::kParticipantRequest, done);
+              }).ok());
+  ASSERT_TRUE(raw_->Script("COMMIT").ok());
+  // No further write: the writer's idle retry (every 5 s) removes the rows from the files.
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  bool clean = false;
+  while (!clean && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(500));
+    const std::map<std::string, std::string> files = DatabaseFiles();
+    clean = true;
+    for (const std::string& value : t.stored) clean = clean && Holding(files, value).empty();
+  }
+  EXPECT_TRUE(clean) << "the erased participant's bytes are still in the database files";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ErasureTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const ::testing::TestParamInfo<Engine>& param) {

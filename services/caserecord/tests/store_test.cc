@@ -1104,9 +1104,9 @@ TEST_P(StoreTest, SnapshotsCreateGetListDelete) {
             absl::StatusCode::kNotFound);
 }
 
-// Engineer B's network report reads these columns directly: kind 5 = snapshot (dates = the
-// Dutch day of creation, state = lonend, category = 1 match / 2 income, l1 = margin clamped to
-// int32), kind 6 = outcome (dates = outcome date, category = type, l1 = minutes, l2 = wage).
+// The network report reads these columns directly: kind 5 = snapshot (dates = the Dutch day of
+// creation, state = lonend, category = 1 match / 2 income), kind 6 = outcome (dates = outcome
+// date, category = type). Margins, wages and hours are never in plain columns (l1..l5 = 0).
 TEST_P(StoreTest, SnapshotAndOutcomeColumnsAreWhatTheReportReads) {
   // 23:30 UTC on 1 June 2025 is 01:30 on 2 June in Amsterdam (CEST, UTC+2).
   StoreOptions options = Options();
@@ -1144,14 +1144,11 @@ TEST_P(StoreTest, SnapshotAndOutcomeColumnsAreWhatTheReportReads) {
     for (size_t i = 0; i < 10; ++i) out.push_back((*rows)[0].Int(i));
     return out;
   };
-  // 4'000'000'000 cents does not fit an int32: clamped to 2^31 − 1.
-  EXPECT_EQ(columns(match->id),
-            (std::vector<int64_t>{5, 20250602, 20250602, 1, 1, 2147483647, 0, 0, 0, 0}));
+  EXPECT_EQ(columns(match->id), (std::vector<int64_t>{5, 20250602, 20250602, 1, 1, 0, 0, 0, 0, 0}));
   EXPECT_EQ(columns(income->id),
-            (std::vector<int64_t>{5, 20250602, 20250602, 0, 2, -7650, 0, 0, 0, 0}));
-  EXPECT_EQ(columns(job->id),
-            (std::vector<int64_t>{6, 20250501, 20250501, 0, 1, 1440, 1520, 0, 0, 0}));
-  // The margin itself is kept unclamped in the sealed payload.
+            (std::vector<int64_t>{5, 20250602, 20250602, 0, 2, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(columns(job->id), (std::vector<int64_t>{6, 20250501, 20250501, 0, 1, 0, 0, 0, 0, 0}));
+  // The margin is kept, unclamped, in the sealed payload only.
   absl::StatusOr<CompassSnapshot> got = Await<CompassSnapshot>(
       [&](auto done) { store().GetCompassSnapshot(a, p->id, match->id, done); });
   ASSERT_TRUE(got.ok());

@@ -312,7 +312,7 @@ TEST_P(ReportFactsTest, RunNetworkReportReadsAndProtects) {
   EXPECT_EQ(report->rows(1).region(), "regions/AM33");
   EXPECT_EQ(report->rows(1).participants().suppression(), v1::SUPPRESSION_PRIMARY);
   EXPECT_EQ(report->rows(2).participants().value(), 15);
-  // A period that has not ended: refused before reading.
+  // Two quarters: refused before reading.
   request.mutable_period_end()->set_month(6);
   EXPECT_EQ(run(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
