@@ -132,7 +132,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(std::vector<std
   std::unique_ptr<CatalogStore> store(new CatalogStore(std::move(dirs), std::move(import_dir)));
   CatalogBuild build = ReadAndBuild(store->SourceDirs());
   if (!build.errors.empty()) return ErrorsToStatus(build.errors);
-  absl::MutexLock lock(&store->mu_);
+  std::lock_guard<std::mutex> lock(store->mu_);
   store->current_ = std::move(build.data);
   return store;
 }
@@ -147,20 +147,20 @@ std::vector<std::string> CatalogStore::SourceDirs() const {
 }
 
 std::string CatalogStore::Source() {
-  absl::MutexLock update(&update_mu_);
+  std::lock_guard<std::mutex> update(update_mu_);
   if (!imported_.empty()) return "the last import (kept in memory)";
   return absl::StrJoin(SourceDirs(), ",");
 }
 
 std::shared_ptr<const CatalogData> CatalogStore::Current() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return current_;
 }
 
 CatalogBuild CatalogStore::Reload() {
-  absl::MutexLock update(&update_mu_);
+  std::lock_guard<std::mutex> update(update_mu_);
   CatalogBuild build = imported_.empty() ? ReadAndBuild(SourceDirs()) : BuildCatalog(imported_);
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (build.errors.empty()) {
     current_ = build.data;
   } else {
@@ -212,7 +212,7 @@ absl::Status CatalogStore::Persist(const CatalogData& data,
 
 absl::StatusOr<CatalogBuild> CatalogStore::Import(std::vector<CatalogFile> files,
                                                   bool validate_only) {
-  absl::MutexLock update(&update_mu_);
+  std::lock_guard<std::mutex> update(update_mu_);
   std::vector<CatalogFile> kept = validate_only ? std::vector<CatalogFile>{} : files;
   CatalogBuild build = BuildCatalog(std::move(files));
   if (!build.errors.empty() || validate_only) {
@@ -221,7 +221,7 @@ absl::StatusOr<CatalogBuild> CatalogStore::Import(std::vector<CatalogFile> files
   }
   if (absl::Status s = Persist(*build.data, kept); !s.ok()) return s;
   if (import_dir_.empty()) imported_ = std::move(kept);  // what a reload rereads
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   current_ = build.data;
   return build;
 }

@@ -15,6 +15,7 @@
 #define KOMPAS_SERVICES_CATALOG_CATALOG_LOGIC_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -58,9 +59,11 @@ class CatalogStore {
   // Without an import directory: the last applied import, which a reload rebuilds (instead of
   // silently going back to the files in `dirs_`). Guarded by update_mu_.
   std::vector<CatalogFile> imported_;
-  absl::Mutex update_mu_;  // one reload or import at a time
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const CatalogData> current_ ABSL_GUARDED_BY(mu_);
+  // std::mutex, not absl::Mutex: Debian's Abseil is not instrumented, and the snapshot swap
+  // runs under ThreadSanitizer (catalog_store_test).
+  std::mutex update_mu_;  // one reload or import at a time
+  mutable std::mutex mu_;
+  std::shared_ptr<const CatalogData> current_;  // guarded by mu_
 };
 
 // The RPCs. The queries answer from the snapshot they are given (take it once per call with
