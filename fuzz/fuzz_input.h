@@ -85,6 +85,14 @@ inline void RequireNoInternalError(const absl::Status& status) {
   }
 }
 
+// A handler's answer to fuzzed input: no internal error, and an answer that serialises (a
+// handler sends it).
+template <typename Response>
+void CheckAnswer(const absl::Status& status, const Response& response) {
+  RequireNoInternalError(status);
+  if (status.ok()) (void)response.SerializeAsString();
+}
+
 }  // namespace kompas::fuzz
 
 #endif  // KOMPAS_FUZZ_FUZZ_INPUT_H_

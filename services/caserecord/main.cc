@@ -78,6 +78,22 @@ namespace {
 namespace cr = ::kompas::caserecord;
 namespace st = ::kompas::caserecord::storage;
 
+// A downstream client for compass snapshots; an empty address leaves `out` empty (those
+// snapshots then answer UNAVAILABLE naming the service).
+template <typename Client>
+absl::Status OptionalClient(const char* service, const char* flag, const std::string& address,
+                            absl::Duration timeout, kompas::Logger& logger,
+                            std::unique_ptr<Client>& out) {
+  if (address.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(
+      {.service = service, .address = address, .default_timeout = timeout, .logger = &logger});
+  if (!client.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", client.status().message()));
+  }
+  out = *std::move(client);
+  return absl::OkStatus();
+}
+
 absl::Status Setup(kompas::ServerRuntime& rt, std::vector<std::shared_ptr<void>>& keep) {
   absl::StatusOr<cr::DatabaseSpec> spec =
       cr::ParseDatabaseSpec(absl::GetFlag(FLAGS_database), "--database");
@@ -164,30 +180,14 @@ absl::Status Setup(kompas::ServerRuntime& rt, std::vector<std::shared_ptr<void>>
   if (compass_timeout < absl::Milliseconds(100)) {
     return absl::InvalidArgumentError("--compass_timeout: must be at least 100ms");
   }
-  if (const std::string address = absl::GetFlag(FLAGS_matching_address); !address.empty()) {
-    absl::StatusOr<std::unique_ptr<cr::MatchingClient>> matching =
-        cr::MatchingClient::Create({.service = "matching",
-                                    .address = address,
-                                    .default_timeout = compass_timeout,
-                                    .logger = &rt.logger()});
-    if (!matching.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--matching_address: ", matching.status().message()));
-    }
-    parts->matching = *std::move(matching);
+  absl::Status clients =
+      OptionalClient("matching", "--matching_address", absl::GetFlag(FLAGS_matching_address),
+                     compass_timeout, rt.logger(), parts->matching);
+  if (clients.ok()) {
+    clients = OptionalClient("budget", "--budget_address", absl::GetFlag(FLAGS_budget_address),
+                             compass_timeout, rt.logger(), parts->budget);
   }
-  if (const std::string address = absl::GetFlag(FLAGS_budget_address); !address.empty()) {
-    absl::StatusOr<std::unique_ptr<cr::BudgetClient>> budget =
-        cr::BudgetClient::Create({.service = "budget",
-                                  .address = address,
-                                  .default_timeout = compass_timeout,
-                                  .logger = &rt.logger()});
-    if (!budget.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--budget_address: ", budget.status().message()));
-    }
-    parts->budget = *std::move(budget);
-  }
+  if (!clients.ok()) return clients;
   // The network report groups participants by labour-market region.
   std::shared_ptr<const cr::report::RegionMap> regions;
   if (const std::string file = absl::GetFlag(FLAGS_regions_file); !file.empty()) {

@@ -224,6 +224,41 @@ class ErasureTest : public ::testing::TestWithParam<Engine> {
 
   // Adds what is stored for `t` now: sealed columns, wrapped key, BSN hash and (schema 2, key
   // rotation) the sealed BSN.
+  // A participant without records, with the BSN that is erased in these tests.
+  static Participant Gone(const std::string& name) {
+    Participant p;
+    p.display_name = name;
+    p.bsn = kGoneBsn;
+    p.gemeente_code = "GM0363";
+    p.intake_date = Date{2026, 1, 5};
+    return p;
+  }
+
+  // Creates Gone(name) and captures what the database stores of it; an empty id on failure.
+  Trace CreateTraced(const std::string& name) {
+    absl::StatusOr<Participant> created = Await<Participant>(
+        [&](auto done) { store().CreateParticipant(Mentor(), Gone(name), done); });
+    EXPECT_TRUE(created.ok()) << created.status();
+    Trace t;
+    if (!created.ok()) return t;
+    t.id = created->id;
+    Capture(&t);
+    return t;
+  }
+
+  // A read transaction on the raw connection that took its snapshot now — by reading another
+  // table, so that on PostgreSQL it holds no lock that VACUUM FULL would wait for anyway.
+  void HoldOldSnapshot() {
+    ASSERT_TRUE(raw_->Script(GetParam() == Engine::kPostgres
+                                 ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                 : "BEGIN")
+                    .ok());
+    absl::StatusOr<std::vector<SqlRow>> seen =
+        raw_->Query("SELECT count(*) FROM schema_migrations", {});
+    ASSERT_TRUE(seen.ok()) << seen.status();
+    ASSERT_GE((*seen)[0].Int(0), 1);
+  }
+
   void Capture(Trace* t) {
     t->current.clear();
     absl::StatusOr<std::vector<SqlRow>> p = raw_->Query(
@@ -429,17 +464,8 @@ TEST_P(ErasureTest, NothingOfAnErasedParticipantIsLeftInTheDatabaseFiles) {
 // SQLite WAL is empty right after it: the store checkpointed it, not the test.
 TEST_P(ErasureTest, TheStorePurgesRightAfterEachErasure) {
   const CallContext ctx = Mentor();
-  Participant p;
-  p.display_name = "Korte Keesje";
-  p.bsn = kGoneBsn;
-  p.gemeente_code = "GM0363";
-  p.intake_date = Date{2026, 1, 5};
-  absl::StatusOr<Participant> created =
-      Await<Participant>([&](auto done) { store().CreateParticipant(ctx, p, done); });
-  ASSERT_TRUE(created.ok()) << created.status();
-  Trace t;
-  t.id = created->id;
-  Capture(&t);
+  const Trace t = CreateTraced("Korte Keesje");
+  ASSERT_FALSE(t.id.empty());
   ASSERT_TRUE(Await<EraseResult>([&](auto done) {
                 store().EraseParticipant(ctx, t.id, "", ErasureReason::kParticipantRequest, done);
               }).ok());
@@ -451,8 +477,9 @@ TEST_P(ErasureTest, TheStorePurgesRightAfterEachErasure) {
     EXPECT_EQ(after.at(db_->sqlite_path() + "-wal").size(), 0u);
   }
   // A new participant with the same BSN can be recorded again (the unique index forgot it).
-  p.display_name = "Nieuwe Keesje";
-  EXPECT_TRUE(Await<Participant>([&](auto done) { store().CreateParticipant(ctx, p, done); }).ok());
+  EXPECT_TRUE(Await<Participant>([&](auto done) {
+                store().CreateParticipant(ctx, Gone("Nieuwe Keesje"), done);
+              }).ok());
 }
 
 // A reader that took its snapshot before the erasure (a report, a pg_dump, a SQLite read
@@ -460,26 +487,10 @@ TEST_P(ErasureTest, TheStorePurgesRightAfterEachErasure) {
 // about a second), and only then removes them.
 TEST_P(ErasureTest, ThePurgeWaitsForOlderSnapshots) {
   const CallContext ctx = Mentor();
-  Participant p;
-  p.display_name = "Geduldige Gijsbrecht";
-  p.bsn = kGoneBsn;
-  p.gemeente_code = "GM0363";
-  p.intake_date = Date{2026, 1, 5};
-  absl::StatusOr<Participant> created =
-      Await<Participant>([&](auto done) { store().CreateParticipant(ctx, p, done); });
-  ASSERT_TRUE(created.ok()) << created.status();
-  Trace t;
-  t.id = created->id;
-  Capture(&t);
-  // An old snapshot that could still read the participant — taken by reading another table, so
-  // that on PostgreSQL it holds no lock that VACUUM FULL would wait for anyway.
-  ASSERT_TRUE(raw_->Script(GetParam() == Engine::kPostgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-                                                           : "BEGIN")
-                  .ok());
-  absl::StatusOr<std::vector<SqlRow>> seen =
-      raw_->Query("SELECT count(*) FROM schema_migrations", {});
-  ASSERT_TRUE(seen.ok()) << seen.status();
-  ASSERT_GE((*seen)[0].Int(0), 1);
+  const Trace t = CreateTraced("Geduldige Gijsbrecht");
+  ASSERT_FALSE(t.id.empty());
+  // An old snapshot that could still read the participant.
+  HoldOldSnapshot();
   auto erased = std::make_shared<std::promise<absl::StatusOr<EraseResult>>>();
   std::future<absl::StatusOr<EraseResult>> result = erased->get_future();
   const absl::Time start = absl::Now();
@@ -503,21 +514,9 @@ TEST_P(ErasureTest, ThePurgeWaitsForOlderSnapshots) {
 // when idle, without another write coming.
 TEST_P(ErasureTest, TheIdleWriterRetriesAFailedPurge) {
   const CallContext ctx = Mentor();
-  Participant p;
-  p.display_name = "Volhardende Fenna";
-  p.bsn = kGoneBsn;
-  p.gemeente_code = "GM0363";
-  p.intake_date = Date{2026, 1, 5};
-  absl::StatusOr<Participant> created =
-      Await<Participant>([&](auto done) { store().CreateParticipant(ctx, p, done); });
-  ASSERT_TRUE(created.ok()) << created.status();
-  Trace t;
-  t.id = created->id;
-  Capture(&t);
-  ASSERT_TRUE(raw_->Script(GetParam() == Engine::kPostgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-                                                           : "BEGIN")
-                  .ok());
-  ASSERT_TRUE(raw_->Query("SELECT count(*) FROM schema_migrations", {}).ok());
+  const Trace t = CreateTraced("Volhardende Fenna");
+  ASSERT_FALSE(t.id.empty());
+  HoldOldSnapshot();
   // The erasure is acknowledged while the old snapshot is still held.
   ASSERT_TRUE(Await<EraseResult>([&](auto done) {
                 store().EraseParticipant(ctx, t.id, "", ErasureReason::kParticipantRequest, done);
