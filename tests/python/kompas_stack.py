@@ -47,6 +47,8 @@ def generate_stubs(out_dir):
     protos = sorted(
         p for p in glob.glob(os.path.join(ROOT, "proto", "kompas", "**", "*.proto"), recursive=True)
         if os.sep + "testing" + os.sep not in p)
+    # The HTTP annotation the service protos import (google/api, see proto/google/README.md).
+    protos += sorted(glob.glob(os.path.join(ROOT, "proto", "google", "api", "*.proto")))
     subprocess.run(
         ["protoc", "-I", os.path.join(ROOT, "proto"), "-I", "/usr/include",
          "--python_out=" + out_dir, "--grpc_python_out=" + out_dir,
