@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
   server->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
+  // Without TCP_NODELAY a small answer waits ~40 ms for the client's delayed ACK (Nagle).
+  server->set_tcp_nodelay(true);
+  server->set_keep_alive_max_count(1000);
   server->set_read_timeout(10, 0);
   server->set_write_timeout(30, 0);
   (*gateway)->Register(*server);

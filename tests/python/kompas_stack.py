@@ -77,7 +77,10 @@ class Stack:
         if up.returncode != 0:
             raise RuntimeError("scripts/stack up failed:\n" + up.stdout)
         with open(os.path.join(self.state, "stack.json")) as f:
-            self.addresses = json.load(f)["services"]
+            stack = json.load(f)
+        self.addresses = stack["services"]
+        # The REST gateway's base URL ("http://127.0.0.1:port").
+        self.gateway = stack.get("gateway")
         with open(os.path.join(self.state, "token")) as f:
             self.token = f.read().strip()
         self.channels = {s: self.grpc.insecure_channel(a) for s, a in self.addresses.items()}
