@@ -157,12 +157,13 @@ void Gateway::AddApiHeaders(httplib::Response& res) const {
   res.set_header("X-Content-Type-Options", "nosniff");
 }
 
-void Gateway::SendProblem(httplib::Response& res, const absl::Status& status,
-                          const Descriptor* request, int http_status) {
+absl::StatusCode Gateway::SendProblem(httplib::Response& res, const absl::Status& status,
+                                      const Descriptor* request, int http_status) {
   Problem p = ProblemFor(status, request, http_status);
   res.status = p.http_status;
   AddApiHeaders(res);
   res.set_content(p.json, "application/problem+json");
+  return status.code();
 }
 
 void Gateway::Handle(const httplib::Request& req, httplib::Response& res) {
@@ -178,7 +179,8 @@ void Gateway::Handle(const httplib::Request& req, httplib::Response& res) {
       continue;
     }
     operation = route.method->name();
-    HandleRoute(route, values, req, res);
+    const absl::StatusCode code = HandleRoute(route, values, req, res);
+    metrics_.Record(operation, absl::StatusCodeToString(code), absl::Now() - start);
     logger_->Info("http", {{"method", req.method},
                            {"operation", operation},
                            {"status", res.status},
@@ -223,16 +225,15 @@ void Gateway::Handle(const httplib::Request& req, httplib::Response& res) {
               nullptr);
 }
 
-void Gateway::HandleRoute(const Route& route, const std::vector<std::string>& values,
-                          const httplib::Request& req, httplib::Response& res) {
+absl::StatusCode Gateway::HandleRoute(const Route& route, const std::vector<std::string>& values,
+                                      const httplib::Request& req, httplib::Response& res) {
   const Descriptor* input = route.method->input_type();
   // A body is JSON (httplib would also fold a form-encoded body into the parameters).
   if (!req.body.empty() &&
       !absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
-    SendProblem(
+    return SendProblem(
         res, absl::InvalidArgumentError("Content-Type: the request body must be application/json"),
         nullptr, 415);
-    return;
   }
   QueryParams query(req.params.begin(), req.params.end());
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> request =
@@ -288,6 +289,7 @@ void Gateway::HandleRoute(const Route& route, const std::vector<std::string>& va
   }
   AddApiHeaders(res);
   res.set_content(ToJson(*response), "application/json");
+  return absl::StatusCode::kOk;
 }
 
 // A server-streaming call as NDJSON: one JSON object per line. Reading from the service waits
@@ -355,8 +357,9 @@ struct StreamCall : grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> 
   }
 };
 
-void Gateway::HandleStream(const Route& route, Upstream& upstream, std::string request_bytes,
-                           const httplib::Request& req, httplib::Response& res) {
+absl::StatusCode Gateway::HandleStream(const Route& route, Upstream& upstream,
+                                       std::string request_bytes, const httplib::Request& req,
+                                       httplib::Response& res) {
   auto call = std::make_shared<StreamCall>();
   call->output = route.method->output_type();
   call->request = ToByteBuffer(request_bytes);
@@ -378,7 +381,7 @@ void Gateway::HandleStream(const Route& route, Upstream& upstream, std::string r
     if (status.ok()) {
       AddApiHeaders(res);
       res.set_content("", "application/x-ndjson");
-      return;
+      return absl::StatusCode::kOk;
     }
     return SendProblem(res, status, route.method->input_type());
   }
@@ -406,6 +409,7 @@ void Gateway::HandleStream(const Route& route, Upstream& upstream, std::string r
         call->ctx.TryCancel();
         call->WaitDone();
       });
+  return absl::StatusCode::kOk;  // the stream started; how it ended is in its last line
 }
 
 void Gateway::HandleReady(httplib::Response& res) {

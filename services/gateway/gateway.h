@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/logging.h"
+#include "services/common/metrics.h"
 #include "services/gateway/route.h"
 
 namespace kompas::gateway {
@@ -47,6 +48,8 @@ class Gateway {
 
   const std::vector<Route>& routes() const { return routes_; }
   const std::string& openapi() const { return openapi_; }
+  // Requests by operation (the RPC's name) and gRPC code, and their latency.
+  const RpcMetrics& metrics() const { return metrics_; }
 
  private:
   struct Upstream;
@@ -57,13 +60,14 @@ class Gateway {
 
   Gateway(GatewayConfig config, Logger* logger);
   void Handle(const httplib::Request& req, httplib::Response& res);
-  void HandleRoute(const Route& route, const std::vector<std::string>& values,
-                   const httplib::Request& req, httplib::Response& res);
-  void HandleStream(const Route& route, Upstream& upstream, std::string request_bytes,
-                    const httplib::Request& req, httplib::Response& res);
+  absl::StatusCode HandleRoute(const Route& route, const std::vector<std::string>& values,
+                               const httplib::Request& req, httplib::Response& res);
+  absl::StatusCode HandleStream(const Route& route, Upstream& upstream, std::string request_bytes,
+                                const httplib::Request& req, httplib::Response& res);
   void HandleReady(httplib::Response& res);
-  void SendProblem(httplib::Response& res, const absl::Status& status,
-                   const google::protobuf::Descriptor* request, int http_status = 0);
+  // Returns the status's code, so handlers can `return SendProblem(…)`.
+  absl::StatusCode SendProblem(httplib::Response& res, const absl::Status& status,
+                               const google::protobuf::Descriptor* request, int http_status = 0);
   void AddApiHeaders(httplib::Response& res) const;
 
   GatewayConfig config_;
@@ -72,6 +76,7 @@ class Gateway {
   std::map<std::string, std::unique_ptr<Upstream>> upstreams_;
   std::map<std::string, StaticFile> files_;  // "/index.html" → file
   std::string openapi_;
+  RpcMetrics metrics_;
 };
 
 }  // namespace kompas::gateway

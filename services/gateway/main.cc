@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "prometheus/exposer.h"
 #include "services/common/logging.h"
 #include "services/gateway/gateway.h"
 
@@ -34,6 +35,8 @@ ABSL_FLAG(absl::Duration, stream_timeout, absl::Minutes(10),
           "deadline of a streaming call (MatchBatch)");
 ABSL_FLAG(std::int32_t, max_body_bytes, 8 * 1024 * 1024, "largest request body accepted");
 ABSL_FLAG(std::int32_t, http_threads, 16, "requests handled at once");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port for Prometheus /metrics (requests by operation and code); empty: none");
 
 namespace {
 
@@ -127,6 +130,15 @@ int main(int argc, char** argv) {
     if (port < 0) return ConfigError("--listen: cannot bind " + hostport.first);
   } else if (!server->bind_to_port(hostport.first, port)) {
     return ConfigError("--listen: cannot bind " + absl::GetFlag(FLAGS_listen));
+  }
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (const std::string metrics = absl::GetFlag(FLAGS_metrics_listen); !metrics.empty()) {
+    try {  // prometheus-cpp reports a busy port by throwing
+      exposer = std::make_unique<prometheus::Exposer>(metrics);
+      exposer->RegisterCollectable((*gateway)->metrics().registry());
+    } catch (const std::exception& e) {
+      return ConfigError("--metrics_listen " + metrics + ": " + e.what());
+    }
   }
   logger.Info("listening", {{"address", hostport.first},
                             {"port", port},
