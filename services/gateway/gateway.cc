@@ -122,7 +122,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayConfig config, L
           absl::StrCat("--web_root ", g->config_.web_root, " has no index.html"));
     }
   }
-  g->openapi_ = BuildOpenApi(g->routes_, {.version = g->config_.api_version});
+  std::unique_ptr<ApiDocs> docs = ApiDocs::Embedded();
+  if (docs == nullptr) return absl::InternalError("the embedded API descriptors do not load");
+  g->openapi_ = BuildOpenApi(g->routes_, {.version = g->config_.api_version}, docs.get());
   return g;
 }
 

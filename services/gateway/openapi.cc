@@ -1,15 +1,43 @@
 #include "services/gateway/openapi.h"
 
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/descriptor.pb.h"
+
+namespace kompas::embedded {
+extern const unsigned char kApiDescriptors[];
+extern const std::size_t kApiDescriptors_size;
+}  // namespace kompas::embedded
 
 namespace kompas::gateway {
 namespace {
+
+// A comment as written ("// Text\n// more") arrives as " Text\n more\n": trimmed per line.
+std::string CleanComment(const std::string& raw) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(raw, '\n')) {
+    lines.emplace_back(absl::StripAsciiWhitespace(line));
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return absl::StrJoin(lines, "\n");
+}
+
+template <typename D>
+std::string CommentOf(const D* d) {
+  if (d == nullptr) return "";
+  google::protobuf::SourceLocation location;
+  if (!d->GetSourceLocation(&location)) return "";
+  return CleanComment(location.leading_comments);
+}
 
 using google::protobuf::Descriptor;
 using google::protobuf::EnumDescriptor;
@@ -28,6 +56,8 @@ Json Ref(absl::string_view full_name) {
 
 class SchemaBuilder {
  public:
+  explicit SchemaBuilder(const ApiDocs* docs) : docs_(docs) {}
+
   // The schema of a field's value (not repeated); registers message and enum types it uses.
   Json ValueSchema(const FieldDescriptor* f) {
     switch (f->type()) {
@@ -94,7 +124,11 @@ class SchemaBuilder {
     if (schemas_.contains(SchemaName(e->full_name()))) return;
     Json values = Json::array();
     for (int i = 0; i < e->value_count(); ++i) values.push_back(e->value(i)->name());
-    schemas_[SchemaName(e->full_name())] = {{"type", "string"}, {"enum", values}};
+    Json schema = {{"type", "string"}, {"enum", values}};
+    if (docs_ != nullptr) {
+      if (std::string d = docs_->OfEnum(e->full_name()); !d.empty()) schema["description"] = d;
+    }
+    schemas_[SchemaName(e->full_name())] = std::move(schema);
   }
 
   void AddMessage(const Descriptor* d) {
@@ -104,12 +138,25 @@ class SchemaBuilder {
     Json properties = Json::object();
     for (int i = 0; i < d->field_count(); ++i) {
       const FieldDescriptor* f = d->field(i);
-      properties[f->json_name()] = FieldSchema(f);
+      Json property = FieldSchema(f);
+      const std::string about = docs_ != nullptr ? docs_->OfField(f->full_name()) : "";
+      if (!about.empty()) {
+        // OpenAPI 3.0 ignores siblings of $ref: a described reference goes through allOf.
+        if (property.contains("$ref")) property = Json{{"allOf", Json::array({property})}};
+        property["description"] = about;
+      }
+      properties[f->json_name()] = std::move(property);
     }
     Json schema = {{"type", "object"}, {"properties", std::move(properties)}};
+    if (docs_ != nullptr) {
+      if (std::string about = docs_->OfMessage(d->full_name()); !about.empty()) {
+        schema["description"] = about;
+      }
+    }
     schemas_[key] = std::move(schema);
   }
 
+  const ApiDocs* docs_;
   Json schemas_ = Json::object();
 };
 
@@ -166,8 +213,39 @@ Json ProblemSchema() {
 
 }  // namespace
 
-std::string BuildOpenApi(const std::vector<Route>& routes, const OpenApiInfo& info) {
-  SchemaBuilder builder;
+std::unique_ptr<ApiDocs> ApiDocs::FromDescriptorSet(const void* data, std::size_t size) {
+  google::protobuf::FileDescriptorSet set;
+  if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !set.ParseFromArray(data, static_cast<int>(size))) {
+    return nullptr;
+  }
+  auto docs = std::make_unique<ApiDocs>();
+  for (const google::protobuf::FileDescriptorProto& file : set.file()) {
+    if (docs->pool_.BuildFile(file) == nullptr) return nullptr;
+  }
+  return docs;
+}
+
+std::unique_ptr<ApiDocs> ApiDocs::Embedded() {
+  return FromDescriptorSet(embedded::kApiDescriptors, embedded::kApiDescriptors_size);
+}
+
+std::string ApiDocs::OfMessage(const std::string& full_name) const {
+  return CommentOf(pool_.FindMessageTypeByName(full_name));
+}
+std::string ApiDocs::OfField(const std::string& full_name) const {
+  return CommentOf(pool_.FindFieldByName(full_name));
+}
+std::string ApiDocs::OfEnum(const std::string& full_name) const {
+  return CommentOf(pool_.FindEnumTypeByName(full_name));
+}
+std::string ApiDocs::OfMethod(const std::string& full_name) const {
+  return CommentOf(pool_.FindMethodByName(full_name));
+}
+
+std::string BuildOpenApi(const std::vector<Route>& routes, const OpenApiInfo& info,
+                         const ApiDocs* docs) {
+  SchemaBuilder builder(docs);
   Json paths = Json::object();
   std::set<std::string> tags;
   for (const Route& route : routes) {
@@ -175,6 +253,11 @@ std::string BuildOpenApi(const std::vector<Route>& routes, const OpenApiInfo& in
     Json op;
     op["operationId"] = absl::StrCat(route.method->service()->name(), "_", route.method->name());
     op["summary"] = absl::StrCat(route.method->service()->name(), ".", route.method->name());
+    if (docs != nullptr) {
+      if (std::string about = docs->OfMethod(route.method->full_name()); !about.empty()) {
+        op["description"] = about;
+      }
+    }
     op["tags"] = Json::array({route.service});
     tags.insert(route.service);
     Json parameters = Json::array();

@@ -259,5 +259,26 @@ TEST(OpenApi, DescribesEveryRouteWithResolvableSchemas) {
   EXPECT_TRUE(query.contains("pageToken"));
 }
 
+TEST(OpenApi, CarriesTheProtosComments) {
+  std::unique_ptr<ApiDocs> docs = ApiDocs::Embedded();
+  ASSERT_NE(docs, nullptr);
+  nlohmann::json doc = nlohmann::json::parse(BuildOpenApi(AllRoutes(), {}, docs.get()));
+  // The comments of caserecord.proto, money.proto and participant.proto, as written there.
+  EXPECT_THAT(doc["paths"]["/v1/participants/{participant}:erase"]["post"]["description"]
+                  .get<std::string>(),
+              HasSubstr("Erases a participant"));
+  EXPECT_THAT(
+      doc["components"]["schemas"]["kompas.type.v1.Money"]["properties"]["cents"]["description"]
+          .get<std::string>(),
+      HasSubstr("Euro cents"));
+  const nlohmann::json& state =
+      doc["components"]["schemas"]["kompas.caserecord.v1.Participant"]["properties"]["state"];
+  ASSERT_TRUE(state.contains("allOf")) << "a described $ref goes through allOf";
+  EXPECT_EQ(state["allOf"][0]["$ref"],
+            "#/components/schemas/kompas.caserecord.v1.ParticipantState");
+  EXPECT_FALSE(state["description"].get<std::string>().empty());
+  EXPECT_EQ(ApiDocs::FromDescriptorSet("not a descriptor set", 20), nullptr);
+}
+
 }  // namespace
 }  // namespace kompas::gateway
