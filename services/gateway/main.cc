@@ -12,6 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -35,6 +36,9 @@ ABSL_FLAG(absl::Duration, stream_timeout, absl::Minutes(10),
           "deadline of a streaming call (MatchBatch)");
 ABSL_FLAG(std::int32_t, max_body_bytes, 8 * 1024 * 1024, "largest request body accepted");
 ABSL_FLAG(std::int32_t, http_threads, 16, "requests handled at once");
+ABSL_FLAG(std::string, probe, "",
+          "instead of serving: GET this URL (http://host:port/path), print the answer, exit 0 "
+          "on 200 and 1 otherwise (a container's HEALTHCHECK without curl)");
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port for Prometheus /metrics (requests by operation and code); empty: none");
 
@@ -43,6 +47,27 @@ namespace {
 int ConfigError(const std::string& message) {
   std::fprintf(stderr, "kompas-gateway: %s\n", message.c_str());
   return 2;
+}
+
+// --probe: one GET, for a container's HEALTHCHECK (the runtime image has no curl).
+int Probe(const std::string& url) {
+  constexpr absl::string_view kScheme = "http://";
+  if (!absl::StartsWith(url, kScheme)) return ConfigError("--probe must be http://host:port/path");
+  absl::string_view rest = absl::string_view(url).substr(kScheme.size());
+  const size_t slash = rest.find('/');
+  const std::string host_port(rest.substr(0, slash));
+  const std::string path = slash == absl::string_view::npos ? "/" : std::string(rest.substr(slash));
+  httplib::Client client("http://" + host_port);
+  client.set_connection_timeout(2, 0);
+  client.set_read_timeout(3, 0);
+  httplib::Result r = client.Get(path);
+  if (!r) {
+    std::fprintf(stderr, "kompas-gateway --probe %s: %s\n", url.c_str(),
+                 httplib::to_string(r.error()).c_str());
+    return 1;
+  }
+  std::printf("%d %s\n", r->status, r->body.c_str());
+  return r->status == 200 ? 0 : 1;
 }
 
 bool ReadFile(const std::string& path, std::string* out) {
@@ -62,6 +87,7 @@ int main(int argc, char** argv) {
       "  kompas-gateway --listen=127.0.0.1:8080 --budget_address=… --catalog_address=… "
       "--matching_address=… --caserecord_address=… --web_root=services/gateway/web");
   absl::ParseCommandLine(argc, argv);
+  if (const std::string probe = absl::GetFlag(FLAGS_probe); !probe.empty()) return Probe(probe);
   // SIGTERM and SIGINT go to the waiting thread below, not to the HTTP workers.
   sigset_t signals;
   sigemptyset(&signals);
@@ -148,7 +174,7 @@ int main(int argc, char** argv) {
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    logger.Info("stopping", {{"signal", sig}});
+    logger.Info("draining", {{"signal", sig}});
     server->stop();
   });
   const bool served = server->listen_after_bind();

@@ -169,6 +169,31 @@ for (const svc of SERVICES) {
   }
 }
 
+// The gateway target: REST and the web page on HTTP 8080, its own probe as HEALTHCHECK (the
+// slim image has no curl), the page's files, and every service's address.
+{
+  const t = stage("gateway");
+  if (check(t?.base === "runtime", "target gateway built FROM runtime")) {
+    const op = (o) => t.body.filter((i) => i.op === o);
+    check(op("COPY").some((i) => i.arg === "--from=build /out/kompas-gateway /usr/local/bin/"), "target gateway: its binary");
+    check(op("COPY").some((i) => /^services\/gateway\/web\/? \/usr\/share\/kompas\/web\/?$/.test(i.arg)),
+      "target gateway: the web page's files");
+    check(JSON.stringify(parseJsonArray(op("ENTRYPOINT")[0]?.arg)) === '["kompas-gateway"]',
+      "target gateway: ENTRYPOINT [\"kompas-gateway\"] (exec form)");
+    check(op("EXPOSE").some((i) => i.arg.split(" ").includes("8080")), "target gateway: EXPOSE 8080");
+    const hc = op("HEALTHCHECK")[0]?.arg ?? "";
+    const cmd = parseJsonArray(hc.slice(hc.indexOf("CMD ") + 4));
+    check(Array.isArray(cmd) && cmd[0] === "kompas-gateway" && cmd[1] === "--probe=http://127.0.0.1:8080/healthz",
+      `target gateway: HEALTHCHECK probes its own port (${hc})`);
+    const flags = parseJsonArray(op("CMD")[0]?.arg) ?? [];
+    check(flags.includes("--listen=0.0.0.0:8080"), "target gateway: CMD listens on 0.0.0.0:8080");
+    check(flags.includes("--web_root=/usr/share/kompas/web"), "target gateway: CMD serves the page");
+    for (const svc of SERVICES) {
+      check(flags.includes(`--${svc}_address=${svc}:50051`), `target gateway: CMD reaches ${svc}`);
+    }
+  }
+}
+
 // The ignore file: keeps secrets, build trees and caches out of the build context, and lets
 // through what the Dockerfile copies and every directory the top-level CMakeLists.txt adds.
 {
@@ -234,6 +259,20 @@ if (args.compose) {
     const tokens = (c.volumes ?? []).find((v) => v.target === "/etc/kompas/tokens");
     check(tokens?.type === "bind" && tokens.read_only === true && /secrets\/tokens$/.test(tokens.source),
       `compose ${svc}: tokens directory mounted read-only (a file mount would miss kompas-admin's rename)`);
+  }
+  {
+    const g = s.gateway;
+    if (check(g !== undefined, "compose: service gateway")) {
+      check(g.build?.target === "gateway", "compose gateway: built from target gateway");
+      for (const svc of SERVICES) {
+        check(g.command.includes(`--${svc}_address=${svc}:50051`), `compose gateway: reaches ${svc}`);
+        check(g.depends_on?.[svc]?.condition === "service_healthy", `compose gateway: starts after ${svc} is healthy`);
+      }
+      check(g.read_only === true && JSON.stringify(g.cap_drop) === '["ALL"]', "compose gateway: read-only, no capabilities");
+      check((g.ports ?? []).every((p) => String(p.host_ip ?? p.published ?? p).includes("127.0.0.1") ||
+        String(p).startsWith("127.0.0.1")), `compose gateway: published on loopback only (${JSON.stringify(g.ports)})`);
+      check(!g.volumes?.some((v) => v.target === "/etc/kompas/tokens"), "compose gateway: no tokens (they pass through)");
+    }
   }
   const dep = (svc, on) => s[svc]?.depends_on?.[on]?.condition;
   check(dep("matching", "budget") === "service_healthy" && dep("matching", "catalog") === "service_healthy",

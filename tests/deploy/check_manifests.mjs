@@ -234,6 +234,8 @@ for (const s of byKind("Service")) {
 for (const w of workloads) {
   check(matches(w.spec.selector, w.spec.template.metadata.labels), `${id(w)}: selector matches its pods`);
 }
+check(JSON.stringify(byKind("Ingress").map((i) => i.metadata.name).sort()) === '["kompas-api","kompas-web"]',
+  "two ingresses: kompas-api (gRPC) and kompas-web (the gateway's HTTP)");
 for (const ing of byKind("Ingress")) {
   const backends = ing.spec.rules.flatMap((r) => r.http.paths);
   const served = new Set();
@@ -243,9 +245,39 @@ for (const ing of byKind("Ingress")) {
       `${id(ing)}: backend ${p.backend.service.name}:${p.backend.service.port.name}`);
     served.add(p.backend.service.name);
   }
-  for (const svc of KOMPAS_SERVICES) check(served.has(`kompas-${svc}`), `${id(ing)}: routes to kompas-${svc}`);
-  check(ing.metadata.annotations?.["nginx.ingress.kubernetes.io/backend-protocol"] === "GRPC",
-    `${id(ing)}: gRPC to the backends`);
+  check((ing.spec.tls ?? []).length > 0 && ing.spec.tls[0].hosts[0] === ing.spec.rules[0].host,
+    `${id(ing)}: TLS for its host`);
+  const protocol = ing.metadata.annotations?.["nginx.ingress.kubernetes.io/backend-protocol"];
+  if (ing.metadata.name === "kompas-api") {
+    for (const svc of KOMPAS_SERVICES) check(served.has(`kompas-${svc}`), `${id(ing)}: routes to kompas-${svc}`);
+    check(protocol === "GRPC", `${id(ing)}: gRPC to the backends`);
+  } else {
+    check(JSON.stringify([...served]) === '["kompas-gateway"]', `${id(ing)}: routes to the gateway only`);
+    check(protocol === undefined, `${id(ing)}: HTTP to the gateway`);
+  }
+}
+// The gateway: HTTP probes (/healthz live, /readyz ready), every service's address, no tokens
+// (they pass through), the same drain arithmetic as the services.
+{
+  const dep = named("Deployment", "kompas-gateway");
+  if (check(dep !== undefined, "Deployment kompas-gateway exists")) {
+    const pod = dep.spec.template.spec;
+    const c = pod.containers[0];
+    check(c.image.endsWith("/kompas-gateway:0.1.0"), `kompas-gateway: image from the overlay (${c.image})`);
+    check(c.args.includes("--listen=0.0.0.0:8080") && (c.ports ?? []).some((p) => p.name === "http" && p.containerPort === 8080),
+      "kompas-gateway: HTTP on 8080");
+    check(c.readinessProbe?.httpGet?.path === "/readyz", "kompas-gateway: readiness asks /readyz");
+    check(c.livenessProbe?.httpGet?.path === "/healthz" && c.startupProbe?.httpGet?.path === "/healthz",
+      "kompas-gateway: liveness and startup ask /healthz");
+    for (const svc of KOMPAS_SERVICES) {
+      check(c.args.some((a) => a.startsWith(`--${svc}_address=`)), `kompas-gateway: --${svc}_address`);
+    }
+    check(!(pod.volumes ?? []).some((v) => v.secret), "kompas-gateway: no Secret mounted");
+    const pre = c.lifecycle?.preStop?.exec?.command ?? [];
+    check(pre[0] === "sleep" && pod.terminationGracePeriodSeconds >= Number(pre[1]) + 30,
+      "kompas-gateway: grace period covers preStop and a request's --rpc_timeout (30 s)");
+    check(dep.spec.strategy?.rollingUpdate?.maxUnavailable === 0, "kompas-gateway: maxUnavailable 0");
+  }
 }
 for (const hpa of byKind("HorizontalPodAutoscaler")) {
   const dep = named("Deployment", hpa.spec.scaleTargetRef.name);
@@ -304,17 +336,17 @@ for (const [prefix, { dir, ext }] of Object.entries(dataDirs)) {
 // ---- 6. per overlay -----------------------------------------------------------------------------
 const replicas = (name) => named("Deployment", name)?.spec.replicas;
 if (overlay === "pilot") {
-  for (const svc of KOMPAS_SERVICES) check(replicas(`kompas-${svc}`) === 1, `pilot: kompas-${svc} has 1 replica`);
+  for (const svc of [...KOMPAS_SERVICES, "gateway"]) check(replicas(`kompas-${svc}`) === 1, `pilot: kompas-${svc} has 1 replica`);
   check(byKind("HorizontalPodAutoscaler").length === 0, "pilot: no autoscaling");
   check(named("StatefulSet", "kompas-postgres") !== undefined, "pilot: in-cluster PostgreSQL");
 } else if (overlay === "national") {
-  for (const svc of KOMPAS_SERVICES) {
+  for (const svc of [...KOMPAS_SERVICES, "gateway"]) {
     check(replicas(`kompas-${svc}`) >= 2, `national: kompas-${svc} has at least 2 replicas`);
     check(named("PodDisruptionBudget", `kompas-${svc}`) !== undefined, `national: PDB for kompas-${svc}`);
   }
   const scaled = byKind("HorizontalPodAutoscaler").map((h) => h.spec.scaleTargetRef.name).sort();
-  check(JSON.stringify(scaled) === JSON.stringify(["kompas-budget", "kompas-catalog", "kompas-matching"]),
-    `national: HPAs for budget, catalog and matching (has ${scaled})`);
+  check(JSON.stringify(scaled) === JSON.stringify(["kompas-budget", "kompas-catalog", "kompas-gateway", "kompas-matching"]),
+    `national: HPAs for budget, catalog, the gateway and matching (has ${scaled})`);
   for (const h of byKind("HorizontalPodAutoscaler")) {
     check(h.spec.metrics.length === 1 && h.spec.metrics[0].resource?.name === "cpu", `${id(h)}: on CPU`);
   }
@@ -342,6 +374,7 @@ function checkNetworkPolicies() {
     catalog: { ns: "kompas", labels: labelsOf("kompas-catalog") },
     matching: { ns: "kompas", labels: labelsOf("kompas-matching") },
     caserecord: { ns: "kompas", labels: labelsOf("kompas-caserecord") },
+    gateway: { ns: "kompas", labels: labelsOf("kompas-gateway") },
     redis: { ns: "kompas", labels: labelsOf("kompas-redis") },
     postgres: { ns: "kompas", labels: labelsOf("kompas-postgres") },
     debug: { ns: "kompas", labels: { run: "debug" } }, // any other pod in the namespace
@@ -424,6 +457,19 @@ function checkNetworkPolicies() {
   expect("postgres", "internet", 443, false);
   expect("ingress", "redis", 6379, false);
   expect("ingress", "postgres", 5432, false);
+  // The gateway (issue 13): HTTP from the ingress controller only; it calls the four services
+  // and nothing else; nothing inside calls it.
+  expect("ingress", "gateway", 8080, true);
+  for (const other of ["internet", "stranger", "debug", ...api]) expect(other, "gateway", 8080, false);
+  expect("prometheus", "gateway", 9464, true);
+  expect("ingress", "gateway", 9464, false);
+  for (const svc of api) expect("gateway", svc, 50051, true);
+  for (const svc of api) expect("gateway", svc, 9464, false);
+  expect("gateway", "redis", 6379, false);
+  expect("gateway", "postgres", 5432, false);
+  expect("gateway", "internet", 443, false);
+  expect("gateway", "dns", 53, true, "UDP");
+  expect("ingress", "budget", 8080, false);
   // Any other pod in the namespace is closed both ways (default deny).
   expect("stranger", "debug", 8080, false);
   expect("ingress", "debug", 8080, false);

@@ -43,6 +43,7 @@ openssl rand -hex 32 >"$tmp/secrets/caserecord-deployment-key"
 openssl rand -hex 32 >"$tmp/secrets/caserecord-bsn-secret"
 map() {
   local a=$1
+  a=${a//\/usr\/share\/kompas\/web/$root/services/gateway/web}
   a=${a//\/usr\/share\/kompas/$root}
   a=${a//\/etc\/kompas\/tokens/$tmp/tokens}
   a=${a//\/run\/secrets/$tmp/secrets}
@@ -106,4 +107,4 @@ elapsed=$(($(date +%s) - start))
 ((elapsed <= 21)) || fail "drain took ${elapsed} s, more than --drain_timeout"
 grep -q '"event":"draining"' "$tmp/log" || fail "no draining event"
 grep -q '"event":"stopped"' "$tmp/log" || fail "no stopped event"
-echo "container_run $service: 1 passed, 0 failed (healthy as PID 1 on :50051, drained in ${elapsed} s)"
+echo "container_run $service: 1 passed, 0 failed (healthy as PID 1, drained in ${elapsed} s)"

@@ -12,7 +12,7 @@ build=${1:?usage: runtime_libs.sh BUILD_DIR [PACKAGE_LIST]}
 list=${2:-$root/deploy/runtime-packages.txt}
 binaries=(services/budget/kompas-budget services/catalog/kompas-catalog
   services/matching/kompas-matching services/caserecord/kompas-caserecord
-  tools/cli/kompas tools/admin/kompas-admin)
+  services/gateway/kompas-gateway tools/cli/kompas tools/admin/kompas-admin)
 
 failed=0
 passed=0
