@@ -39,6 +39,26 @@ bool FromByteBuffer(const grpc::ByteBuffer& buffer, google::protobuf::Message* m
   return message->ParseFromString(bytes);
 }
 
+// One unary call with gRPC's callback API, waited for on this (HTTP worker) thread: the
+// gateway's handlers are blocking by httplib's design, one request per pool thread.
+grpc::Status WaitForUnary(grpc::GenericStub& stub, grpc::ClientContext* ctx,
+                          const std::string& method, grpc::ByteBuffer request,
+                          grpc::ByteBuffer* response) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(ctx, method, grpc::StubOptions(), &request, response, [&](grpc::Status s) {
+    std::lock_guard<std::mutex> lock(mu);
+    status = std::move(s);
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return status;
+}
+
 absl::Status FromGrpc(const grpc::Status& s) {
   if (s.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
@@ -260,23 +280,9 @@ absl::StatusCode Gateway::HandleRoute(const Route& route, const std::vector<std:
   CopyMetadata(req, &ctx);
   const std::string full_method =
       absl::StrCat("/", route.method->service()->full_name(), "/", route.method->name());
-  grpc::ByteBuffer request_buffer = ToByteBuffer(bytes);
   grpc::ByteBuffer response_buffer;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  upstream->second->stub->UnaryCall(&ctx, full_method, grpc::StubOptions(), &request_buffer,
-                                    &response_buffer, [&](grpc::Status s) {
-                                      std::lock_guard<std::mutex> lock(mu);
-                                      status = std::move(s);
-                                      done = true;
-                                      cv.notify_one();
-                                    });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done; });
-  }
+  const grpc::Status status = WaitForUnary(*upstream->second->stub, &ctx, full_method,
+                                           ToByteBuffer(bytes), &response_buffer);
   for (const auto& [key, value] : ctx.GetServerInitialMetadata()) {
     if (key == "x-request-id")
       res.set_header("X-Request-Id", std::string(value.data(), value.size()));
@@ -420,21 +426,9 @@ void Gateway::HandleReady(httplib::Response& res) {
   for (const auto& [name, upstream] : upstreams_) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-    grpc::ByteBuffer request = ToByteBuffer(std::string());
     grpc::ByteBuffer response;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    grpc::Status status;
-    upstream->stub->UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                              &response, [&](grpc::Status s) {
-                                std::lock_guard<std::mutex> lock(mu);
-                                status = std::move(s);
-                                done = true;
-                                cv.notify_one();
-                              });
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done; });
+    const grpc::Status status = WaitForUnary(*upstream->stub, &ctx, "/grpc.health.v1.Health/Check",
+                                             ToByteBuffer(std::string()), &response);
     grpc::health::v1::HealthCheckResponse health;
     const bool serving = status.ok() && FromByteBuffer(response, &health) &&
                          health.status() == grpc::health::v1::HealthCheckResponse::SERVING;
