@@ -120,8 +120,11 @@ function showProblem(error, form, box) {
       best.setAttribute('aria-invalid', 'true');
       best.setAttribute('aria-describedby', id);
       const label = form.querySelector(`label[for="${best.id}"]`);
+      const reason = p.invalidParams?.[0]?.reason || p.detail;
+      // The page's own checks speak Dutch; the services' rules are in English, shown as such.
       best.closest('.field').append(el('p', { class: 'field-error', id },
-        `Klopt dit? ${label ? label.textContent : ''}: ${p.invalidParams?.[0]?.reason || p.detail}`));
+        `Klopt dit? ${label ? label.textContent : ''}: `,
+        p.fromPage ? reason : el('span', { lang: 'en' }, reason)));
       best.focus();
       shown = true;
     }
@@ -159,7 +162,9 @@ function loadSample() {
 
 // The MatchProfile of the form, or throws a Problem naming the field.
 async function readProfile() {
-  const invalid = (field, reason) => new Problem({ code: 'INVALID_ARGUMENT', field, detail: reason, invalidParams: [{ name: field, reason }] });
+  const invalid = (field, reason) => new Problem({
+    code: 'INVALID_ARGUMENT', field, detail: reason, invalidParams: [{ name: field, reason }], fromPage: true,
+  });
   let gemeente = $('gemeente').value.trim();
   if (!gemeente) throw invalid('profile.household.gemeenteCode', 'vul uw gemeente in');
   if (!/^GM\d{4}$/i.test(gemeente)) {
