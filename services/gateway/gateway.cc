@@ -218,8 +218,9 @@ void Gateway::Handle(const httplib::Request& req, httplib::Response& res) {
   }
   if (req.method == "GET" || req.method == "HEAD") {
     if (req.path == "/openapi.json") {
-      AddApiHeaders(res);
-      res.set_header("Cache-Control", "no-cache");
+      res.set_header("Cache-Control", "no-cache");  // public, but changes with each release
+      res.set_header("API-Version", config_.api_version);
+      res.set_header("X-Content-Type-Options", "nosniff");
       res.set_content(openapi_, "application/json");
       return;
     }

@@ -75,6 +75,8 @@ TEST_F(GatewayHttpTest, PublishesTheOpenApiDocument) {
   httplib::Result r = client_->Get("/openapi.json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value_count("Cache-Control"), 1u);
+  EXPECT_EQ(r->get_header_value("API-Version"), "1.0.0");
   nlohmann::json doc = nlohmann::json::parse(r->body);
   EXPECT_EQ(doc["openapi"], "3.0.3");
   EXPECT_TRUE(doc["paths"].contains("/v1/participants/{participant}:erase"));
