@@ -11,9 +11,11 @@
 #include <mutex>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "services/common/client.h"
@@ -57,6 +59,12 @@ grpc::Status WaitForUnary(grpc::GenericStub& stub, grpc::ClientContext* ctx,
   std::unique_lock<std::mutex> lock(mu);
   cv.wait(lock, [&] { return done; });
   return status;
+}
+
+// "application/json", in any case, with or without parameters ("; charset=utf-8").
+bool IsJson(absl::string_view content_type) {
+  absl::string_view media = content_type.substr(0, content_type.find(';'));
+  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(media), "application/json");
 }
 
 absl::Status FromGrpc(const grpc::Status& s) {
@@ -161,15 +169,28 @@ void Gateway::Register(httplib::Server& server) {
   server.Patch(".*", handler);
   server.Put(".*", handler);
   server.Delete(".*", handler);
+  server.Options(".*", handler);  // no CORS: a known path answers 405 with Allow
   // httplib's own refusals (too large, malformed) as problems too.
   server.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    absl::Status status = res.status == 413
-                              ? absl::ResourceExhaustedError(absl::StrCat(
-                                    "body: larger than ", config_.max_body_bytes, " bytes"))
-                              : absl::InvalidArgumentError("the HTTP request is malformed");
-    Problem p = ProblemFor(status, nullptr, res.status);
-    res.set_content(p.json, "application/problem+json");
+    absl::Status status;
+    switch (res.status) {
+      case 413:
+        status = absl::ResourceExhaustedError(
+            absl::StrCat("body: larger than ", config_.max_body_bytes, " bytes"));
+        break;
+      case 404:
+        status = absl::NotFoundError("no such route");
+        break;
+      case 405:
+        status = absl::UnimplementedError("method not allowed");
+        break;
+      default:
+        status = absl::InvalidArgumentError("the HTTP request is malformed");
+        break;
+    }
+    const int http_status = res.status;
+    SendProblem(res, status, nullptr, http_status);
   });
 }
 
@@ -191,6 +212,12 @@ absl::StatusCode Gateway::SendProblem(httplib::Response& res, const absl::Status
 void Gateway::Handle(const httplib::Request& req, httplib::Response& res) {
   const absl::Time start = absl::Now();
   std::string operation;
+  // Resource ids never hold a '/': an encoded one must not turn one segment into two.
+  const absl::string_view raw_path = absl::string_view(req.target).substr(0, req.target.find('?'));
+  if (absl::StrContains(absl::AsciiStrToLower(raw_path), "%2f")) {
+    SendProblem(res, absl::InvalidArgumentError("path: a resource id cannot contain '/'"), nullptr);
+    return;
+  }
   // Routes first; the page, the document and health only for GET.
   std::vector<std::string> allowed;
   for (const Route& route : routes_) {
@@ -252,8 +279,7 @@ absl::StatusCode Gateway::HandleRoute(const Route& route, const std::vector<std:
                                       const httplib::Request& req, httplib::Response& res) {
   const Descriptor* input = route.method->input_type();
   // A body is JSON (httplib would also fold a form-encoded body into the parameters).
-  if (!req.body.empty() &&
-      !absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
+  if (!req.body.empty() && !IsJson(req.get_header_value("Content-Type"))) {
     return SendProblem(
         res, absl::InvalidArgumentError("Content-Type: the request body must be application/json"),
         nullptr, 415);

@@ -207,7 +207,7 @@ const char* Title(int http_status) {
 
 // The field and the reason in a message of protobuf's JSON parser: "(a.b): invalid value …",
 // "(a) c: Cannot find field.", "c: Cannot find field." or a syntax error without a field.
-std::pair<std::string, std::string> SplitParseError(absl::string_view message) {
+std::pair<std::string, std::string> SplitPathAndReason(absl::string_view message) {
   std::string field;
   if (absl::StartsWith(message, "(")) {
     size_t close = message.find(')');
@@ -228,6 +228,21 @@ std::pair<std::string, std::string> SplitParseError(absl::string_view message) {
     return {field, std::string(message.substr(colon + 2))};
   }
   return {field, std::string(absl::StripAsciiWhitespace(message))};
+}
+
+// As above; a value of the wrong shape ("Starting an object on a scalar field for type
+// adult_number") names the field itself, which the parser puts last.
+std::pair<std::string, std::string> SplitParseError(absl::string_view message) {
+  auto [field, reason] = SplitPathAndReason(message);
+  absl::string_view r = absl::StripLeadingAsciiWhitespace(absl::StripPrefix(reason, ":"));
+  constexpr absl::string_view kForType = " for type ";
+  const size_t at = r.rfind(kForType);
+  if (absl::StrContains(r, "Starting an") && at != absl::string_view::npos) {
+    absl::string_view name = r.substr(at + kForType.size());
+    if (LooksLikePath(name))
+      field = field.empty() ? std::string(name) : absl::StrCat(field, ".", name);
+  }
+  return {field, std::string(r)};
 }
 
 }  // namespace

@@ -93,6 +93,22 @@ TEST_F(GatewayHttpTest, RefusalsAreProblems) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 415);
 
+  r = client_->Options("/v1/regions");  // no CORS
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET");
+
+  // An encoded '/' cannot turn one id into two segments (and so into another route).
+  r = client_->Get("/v1/participants/p1%2Fgoals%2Fg2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+
+  // httplib's own refusals carry the API's headers too.
+  r = client_->Post("/v1/income:calculate", std::string(9 << 20, ' '), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+
   r = client_->Get("/v1/regions/");  // no trailing slashes (NL GOV API-48)
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
@@ -107,7 +123,9 @@ TEST_F(GatewayHttpTest, RefusalsAreProblems) {
 }
 
 TEST_F(GatewayHttpTest, AServiceNotConfiguredIsUnavailableAndCounted) {
-  httplib::Result r = client_->Post("/v1/income:calculate", "{}", "application/json");
+  // (Media types compare case-insensitively, with parameters.)
+  httplib::Result r =
+      client_->Post("/v1/income:calculate", "{}", "Application/JSON; charset=utf-8");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   nlohmann::json p = nlohmann::json::parse(r->body);

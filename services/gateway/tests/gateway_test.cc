@@ -148,6 +148,8 @@ TEST(BuildRequest, RefusesWhatDoesNotBelongNamingIt) {
            {"Match", {}, R"({"profile":{"nosuch":1}})", "profile.nosuch: no such field"},
            {"Match", {}, R"({"profile":)", "body: invalid JSON"},
            {"CreateGoal", {}, R"({"nosuch":1})", "goal.nosuch: no such field"},
+           {"CreateGoal", {}, R"({"pillar":{}})", "goal.pillar: invalid JSON"},
+           {"FindRequiredWage", {}, R"({"adultNumber":{"x":1}})", "adultNumber: invalid JSON"},
            {"UpdateGoal", {{"goal.title", "x"}}, "{}", "goal.title: is set by the"},
        }) {
     std::vector<std::string> path_values(RouteOf(c.method).path.variables.size(),
