@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 
-import { ROOT, binDir } from './stack.mjs';
+import { ROOT, binDir, skipIfAsked } from './stack.mjs';
+
+skipIfAsked();
 
 // (METHOD, OpenAPI path) of every rule in the public protos.
 function rulesInProtos() {

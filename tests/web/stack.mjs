@@ -13,6 +13,16 @@ export function binDir() {
   return arg ? arg.slice('--bin_dir='.length) : path.join(ROOT, 'build', 'release');
 }
 
+// Under a sanitizer build (ctest passes --skip_sanitized) the web tests add nothing: they check
+// the page and the API's description, not memory or threads, and Chromium would share the
+// machine with slow instrumented services. Exit code 77 is ctest's SKIP_RETURN_CODE.
+export function skipIfAsked() {
+  if (process.argv.includes('--skip_sanitized')) {
+    console.log('skipped: sanitizer build (the web tests run in the release build)');
+    process.exit(77);
+  }
+}
+
 export class Stack {
   constructor() {
     this.state = fs.mkdtempSync(path.join(os.tmpdir(), 'kompas-web-test.'));

@@ -18,7 +18,7 @@ function session() {
 
 async function api(method, path, body) {
   const { token, mentor } = session();
-  if (!token) throw new Problem({ code: 'UNAUTHENTICATED', detail: 'niet aangemeld' });
+  if (!token) throw new Problem({ code: 'SIGN_IN' });
   const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
   if (mentor) headers['X-Kompas-Actor'] = mentor;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -79,6 +79,7 @@ const CAUSE = {
   INCOME_COMPONENT_ARBEIDSKORTING: 'arbeidskorting',
 };
 const PROBLEM_TEXT = {
+  SIGN_IN: 'Meld u eerst aan, met de toegangscode van uw organisatie.',
   UNAUTHENTICATED: 'De toegangscode klopt niet of is verlopen. Meld u (opnieuw) aan.',
   PERMISSION_DENIED: 'Met deze toegangscode mag u dit niet doen.',
   NOT_FOUND: 'Dit is niet gevonden.',
@@ -556,7 +557,8 @@ function renderJob(c, index) {
           `${s.title}` + (s.training ? `: ${s.training.description || 'opleiding'} (${s.training.typicalMonths} maanden${s.training.sample ? ', voorbeeld' : ''})` : '') +
           ` — vanaf maand ${s.qualifiedMonth}: ${euro(s.disposableIncome)} te besteden, ${s.lonend ? 'lonend' : 'nog niet lonend'}.`))));
     } else if (!c.reachableNow) {
-      item.append(el('p', { class: 'route-summary' }, 'Hiervoor is eerst een opleiding nodig.'));
+      item.append(el('p', { class: 'route-summary' }, el('strong', {}, 'Route: '),
+        'hiervoor is een hogere opleiding nodig. We kennen geen route binnen de tijd die u wilt leren.'));
     }
   }
   if (c.reasons?.length) {
@@ -766,9 +768,10 @@ async function showTimeline(participant, displayName, snapshot) {
     try {
       const s = await api('POST', `/v1/${participant}/assessments:suggestLevels`, { compassSnapshot: last });
       for (const sug of s.suggestions) $('brug-' + sug.pillar).value = String(sug.suggestedLevel);
-      $('brug-voorstel').textContent = s.suggestions.length
-        ? 'Voorstel uit het kompas: ' + s.suggestions.map((sug) => `${PILLAR[sug.pillar]} ${sug.suggestedLevel} (${sug.reason})`).join(' ') + ' U beslist zelf.'
-        : '';
+      if (s.suggestions.length) {
+        $('brug-voorstel').replaceChildren(el('p', {}, 'Voorstel uit het kompas (u beslist zelf):'),
+          el('ul', {}, ...s.suggestions.map((sug) => el('li', {}, `${PILLAR[sug.pillar]} ${sug.suggestedLevel}: ${sug.reason}`))));
+      }
     } catch (e) { /* only a suggestion */ }
   }
 }
