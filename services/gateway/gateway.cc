@@ -243,6 +243,16 @@ void Gateway::Handle(const httplib::Request& req, httplib::Response& res) {
                 nullptr, 405);
     return;
   }
+  const bool own_path = req.path == "/openapi.json" || req.path == "/healthz" ||
+                        req.path == "/readyz" ||
+                        files_.contains(req.path == "/" ? "/index.html" : req.path);
+  if (own_path && req.method != "GET" && req.method != "HEAD") {
+    res.set_header("Allow", "GET, HEAD");
+    SendProblem(res,
+                absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on this path")),
+                nullptr, 405);
+    return;
+  }
   if (req.method == "GET" || req.method == "HEAD") {
     if (req.path == "/openapi.json") {
       res.set_header("Cache-Control", "no-cache");  // public, but changes with each release

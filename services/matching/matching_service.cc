@@ -2,6 +2,7 @@
 
 #include <google/protobuf/arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <utility>
@@ -122,7 +123,13 @@ class MatchJob : public std::enable_shared_from_this<MatchJob> {
                 !absl::StartsWith(field, "parameter_overrides")) {
               return self->Fail(absl::InternalError(s.message()), "");
             }
-            return self->Fail(s, field);
+            // Said as a path in the caller's own request, as the profile's other rules are
+            // ("profile.household.adults[0].birth_date: …", not "budget: household…"), so
+            // that callers (the gateway, case-record) can name the field.
+            absl::string_view rule = s.message();
+            rule.remove_prefix(std::min(rule.size(), rule.find(": ") + 2 + field.size()));
+            return self->Fail(absl::InvalidArgumentError(absl::StrCat("profile.", field, rule)),
+                              field);
           }
           if (!s.ok()) return self->Fail(s, "");
           if (self->money_.results_size() != static_cast<int>(self->candidates_.size()) + 1) {

@@ -481,9 +481,11 @@ class RestTest(unittest.TestCase):
             "ListCareerSteps": ("GET", "/v1/occupations/1051/careerSteps", None, {"maxDepth": -1}, "maxDepth"),
             "ImportData": ("POST", "/v1/dataVersion:import", {"validateOnly": True, "files": [
                 {"fileName": "../regions.csv", "content": "eA=="}]}, None, "files[0].fileName"),
+            # Budget's rule about the household, named as a field of matching's own request.
             "Match": ("POST", "/v1/households:match",
-                      {"profile": dict(prof, household=dict(h, gemeenteCode="XX"))}, None,
-                      "profile.household.gemeenteCode"),
+                      {"profile": dict(prof, household=dict(h, adults=[
+                          dict(h["adults"][0], birthDate={"year": 1990, "month": 13, "day": 1})]))}, None,
+                      "profile.household.adults[0].birthDate"),
             "MatchBatch": ("POST", "/v1/households:matchBatch", {"profiles": []}, None, "profiles"),
             "CreateParticipant": ("POST", "/v1/participants", {
                 "displayName": "Fout", "gemeenteCode": "GM0935", "intakeDate": DATE, "bsn": BSN_BAD}, None,
@@ -527,9 +529,11 @@ class RestTest(unittest.TestCase):
             "UpdateSession": ("PATCH", n("S"), {"durationMinutes": -1}, {"updateMask": "durationMinutes"},
                               "session.durationMinutes"),
             "DeleteSession": ("DELETE", p + "/sessions/bad!id", None, None, "name"),
+            # A rule of budget's, found through matching: named in case-record's own request.
             "CreateCompassSnapshot": ("POST", p + "/compassSnapshots", {
-                "label": "Fout", "incomeRequest": {"household": dict(h, gemeenteCode="XX")}}, None,
-                "compassSnapshot.incomeRequest.household.gemeenteCode"),
+                "label": "Fout", "matchProfile": dict(prof, household=dict(h, adults=[
+                    dict(h["adults"][0], birthDate={"year": 1990, "month": 13, "day": 1})]))}, None,
+                "compassSnapshot.matchProfile.household.adults[0].birthDate"),
             "GetCompassSnapshot": ("GET", p + "/compassSnapshots/bad!id", None, None, "name"),
             "ListCompassSnapshots": ("GET", p + "/compassSnapshots", None, {"pageSize": -1}, "pageSize"),
             "DeleteCompassSnapshot": ("DELETE", p + "/compassSnapshots/bad!id", None, None, "name"),

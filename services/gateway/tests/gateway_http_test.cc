@@ -93,6 +93,11 @@ TEST_F(GatewayHttpTest, RefusalsAreProblems) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 415);
 
+  r = client_->Delete("/app.js");  // the page's files are only read
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET, HEAD");
+
   r = client_->Options("/v1/regions");  // no CORS
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 405);
