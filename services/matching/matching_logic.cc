@@ -268,6 +268,9 @@ struct Light {
   std::int64_t disposable = 0;
   std::int64_t margin = 0;
   std::vector<const Light*> demoted_below;  // candidates it was moved below, and why
+  // 0: reachable (now, or by a training within the maximum); otherwise 1 + the education
+  // levels between the job seeker and the occupation. Lower groups rank first.
+  int group = 0;
 };
 
 v1::Score ScoreOf(const Evaluated& e, const v1::ScoreWeights& weights, std::int64_t margin,
@@ -390,13 +393,18 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
     l.disposable = l.e->money->calculation().disposable_income().cents();
     l.margin = l.disposable - required;
     l.score = ScoreOf(*l.e, weights, l.margin, required);
+    const int gap = static_cast<int>(l.e->occupation->education().level()) -
+                    static_cast<int>(p.education_level());
+    l.group = l.e->plan.reachable ? 0 : 1 + std::max(0, gap);
   }
   std::vector<Light*> ranked;
   ranked.reserve(lights.size());
   for (Light& l : lights) ranked.push_back(&l);
-  // Occupations the job seeker can reach (now, or by a training within their maximum) first.
+  // Occupations the job seeker can reach (now, or by a training within their maximum) first;
+  // of the others, the nearest in education first (someone without a diploma and no time to
+  // train sees MBO 2 work before work that needs a university degree).
   std::sort(ranked.begin(), ranked.end(), [](const Light* a, const Light* b) {
-    if (a->e->plan.reachable != b->e->plan.reachable) return a->e->plan.reachable;
+    if (a->group != b->group) return a->group < b->group;
     if (a->score.total() != b->score.total()) return a->score.total() > b->score.total();
     if (a->margin != b->margin) return a->margin > b->margin;
     return a->e->occupation->brc_code() < b->e->occupation->brc_code();
@@ -408,7 +416,7 @@ void RankCandidates(const v1::MatchProfile& p, const std::vector<Evaluated>& eva
     for (std::size_t j = i + 1; j < ranked.size(); ++j) {
       Light& lower = *ranked[i];
       const Light& better = *ranked[j];
-      if (lower.e->plan.reachable != better.e->plan.reachable ||
+      if (lower.group != better.group ||
           !(lower.wage > better.wage && lower.disposable < better.disposable)) {
         continue;
       }

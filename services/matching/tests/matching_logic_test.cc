@@ -250,5 +250,31 @@ TEST(RankTest, MoreGrossButLessNetNeverRanksAbove) {
               ::testing::Contains(HasSubstr("€ 50,00 per maand minder")));
 }
 
+// Without a diploma and without time to train, nothing is reachable: the work nearest in
+// education leads, even when work that needs a degree would leave more.
+TEST(RankTest, WhenNothingIsReachableTheNearestInEducationLeads) {
+  v1::MatchProfile p = Valid();
+  p.set_education_level(cv1::EDUCATION_LEVEL_ENTRY);
+  p.set_max_training_months(0);
+  const cv1::Occupation degree =
+      Occupation("0030", 3'000, 3'600, cv1::EDUCATION_LEVEL_NLQF_6, cv1::DEMAND_LEVEL_ZEER_KRAP);
+  const cv1::Occupation mbo2 =
+      Occupation("0031", 1'600, 1'900, cv1::EDUCATION_LEVEL_NLQF_2, cv1::DEMAND_LEVEL_KRAP);
+  const bv1::ScenarioResult money_degree = Money(300'000);
+  const bv1::ScenarioResult money_mbo2 = Money(230'000);
+  std::vector<Evaluated> evaluated = {
+      {&degree, EntryWage(degree), &money_degree, BuildRoutePlan(p, degree, true, {}, {}), {}},
+      {&mbo2, EntryWage(mbo2), &money_mbo2, BuildRoutePlan(p, mbo2, true, {}, {}), {}}};
+  ASSERT_FALSE(evaluated[0].plan.reachable);
+  ASSERT_FALSE(evaluated[1].plan.reachable);
+  v1::MatchResult r;
+  RankCandidates(p, evaluated, 200'000, "Zuid-Limburg", r);
+  ASSERT_EQ(r.candidates_size(), 2);
+  EXPECT_EQ(r.candidates(0).occupation(), "occupations/0031");
+  EXPECT_EQ(r.candidates(1).occupation(), "occupations/0030");
+  EXPECT_GT(r.candidates(1).score().total(), r.candidates(0).score().total())
+      << "by score alone the degree would lead";
+}
+
 }  // namespace
 }  // namespace kompas::matching
